@@ -1,0 +1,54 @@
+"""Every error a user can see has a stable code, so scripts and docs can refer to it.
+
+Ranges: E1xx ingest, E2xx store, E3xx extraction and models, E4xx usage.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Code(str, Enum):
+    # ingest
+    EMPTY = "E101"
+    BINARY = "E102"
+    NOT_UTF8 = "E103"
+    TOO_LARGE = "E104"
+    NO_TEXT = "E105"  # HTML or feed entry with no readable text
+    UNREACHABLE = "E106"
+    PRIVATE_ADDRESS = "E107"
+    BAD_CONTENT_TYPE = "E108"
+    NOT_JSON = "E109"
+    BAD_FEED = "E110"
+    TOO_MANY_REDIRECTS = "E111"
+    NOT_FOUND = "E112"
+    HTTP_STATUS = "E113"
+    UNSUPPORTED_FILE = "E114"
+    BAD_RECORD = "E115"  # JSON line without text or html
+    # store
+    SCHEMA_TOO_NEW = "E201"
+    SCHEMA_UNKNOWN = "E202"
+    STORE_WRITE = "E203"
+    # extraction
+    MODEL_MISSING = "E301"
+    LEXICON_INVALID = "E302"
+    KB_INVALID = "E303"
+    # usage
+    BAD_OPTION = "E401"
+
+
+class ClaimgraphError(Exception):
+    """An error with a stable code; str() gives 'E101 message'."""
+
+    def __init__(self, code: Code, message: str):
+        super().__init__(f"{code.value} {message}")
+        self.code = code
+        self.message = message
+
+
+class IngestError(ClaimgraphError):
+    """One input could not be read; the batch goes on."""
+
+
+class StoreError(ClaimgraphError):
+    pass
