@@ -1,0 +1,501 @@
+"""Claims from a parsed document: relation cues, their arguments, stance and speaker.
+
+Each rule proposes (subjects, relation, objects) from one cue word; `ClaimReader.build` then
+checks types, reads polarity, modality and speaker from the cue's scope, and records the
+evidence sentence. Rules are small functions over the dependency parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from claimgraph.extract import stance
+from claimgraph.extract.attribution import according_to, find_quotes, quote_at, reporting_verb
+from claimgraph.extract.lexicon import SYMMETRIC, Lexicon
+from claimgraph.extract.syntax import (
+    agent_of,
+    conjuncts,
+    direct_object,
+    expansion,
+    grammatical_subject,
+    is_passive,
+    logical_subject,
+    path_up,
+    prep_objects,
+)
+from claimgraph.model import Claim
+from claimgraph.resolve.kb import KnowledgeBase
+from claimgraph.resolve.matcher import DocEntities, Found
+
+ACTORS = {"state", "state_body", "person", "criminal_group", "armed_group", "political_org", "company",
+          "intl_org", "media"}
+GROUPS = {"criminal_group", "armed_group"}
+ORGS = ACTORS - {"person"}
+ALLOWED: dict[str, tuple[set[str], set[str]]] = {
+    "supports": (ACTORS - {"media"}, ACTORS - {"media", "intl_org"}),
+    "cooperates_with": (ACTORS - {"media"}, ACTORS - {"media"}),
+    "directs": (ACTORS - {"media"}, ACTORS - {"media", "intl_org"}),
+    "harbors": ({"state", "state_body", "person", "criminal_group", "armed_group"}, ACTORS - {"media"}),
+    "facilitates": (ACTORS - {"media"}, ACTORS - {"media", "intl_org"}),
+    "finances": (ACTORS - {"media"}, ACTORS - {"media", "intl_org"}),
+    "arms": (ACTORS - {"media", "intl_org"}, ACTORS - {"media", "intl_org"}),
+    "member_of": ({"person"}, ORGS),
+    "opposes": (ACTORS - {"media"}, ACTORS - {"media"}),
+    "sanctions": ({"state", "state_body", "intl_org"}, ACTORS - {"media"}),
+    "linked_to": (ACTORS - {"media"}, ACTORS - {"media"}),
+    "engages_in": (ACTORS - {"media", "intl_org"}, {"activity"}),
+    "operates_in": (ACTORS - {"state", "media"}, {"place", "state"}),
+}
+OBJECT_CONTROL = {"allow", "permit", "let", "invite", "ask", "order", "force", "help", "enable", "encourage",
+                  "urge", "tell", "instruct", "authorize", "authorise", "pay", "hire", "train", "use"}
+FIRST_PERSON = {"we", "us", "our"}
+
+
+@dataclass
+class Proposal:
+    """What one rule read from one cue, before types, stance and speaker are checked."""
+
+    subjects: list[Token]
+    relation: str
+    objects: list[Token]
+    cue: Token
+    rule: str
+    place_relation: str | None = None
+    person_relation: str | None = None
+    person_only: bool = False
+    pairwise: bool = False  # symmetric relation among the subjects themselves ("Tehran and Caracas signed")
+
+
+@dataclass
+class ClaimReader:
+    doc: Doc
+    ents: DocEntities
+    kb: KnowledgeBase
+    lex: Lexicon
+    claims: list[Claim] = field(default_factory=list)
+    last_speaker: str | None = None
+    affiliation: dict[str, str] = field(default_factory=dict)
+    authors: dict[str, str] = field(default_factory=dict)
+
+    def read(self) -> list[Claim]:
+        self.quotes = find_quotes(self.doc, self.lex)
+        for sent in self.doc.sents:
+            for proposal in self._proposals(sent):
+                self.build(proposal, sent)
+        return self.claims
+
+    # -- proposals --------------------------------------------------------------------------------
+    def _proposals(self, sent: Span) -> Iterator[Proposal]:
+        lex = self.lex
+        for token in sent:
+            lemma = token.lemma_.lower()
+            if token.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
+                yield from self._verb(token, lemma)
+            if token.pos_ in ("NOUN", "PROPN"):
+                if lemma in lex.nouns:
+                    yield from self._noun(token, lemma)
+                if lemma in lex.guidance:
+                    yield from self._guidance(token, lemma)
+                if lemma in lex.agent_nouns or lemma in self._titles:
+                    yield from self._role(token, lemma)
+            if token.lower_ == "subject" and token.pos_ == "ADJ":
+                yield from self._subject_to(token)
+        yield from self._activities(sent)
+        yield from self._memberships(sent)
+
+    @property
+    def _titles(self) -> set[str]:
+        return set(self.lex.titles["titles"])
+
+    def _verb(self, verb: Token, lemma: str) -> Iterator[Proposal]:
+        cue = self.lex.verbs[lemma]
+        if cue.needs_xcomp and not self._has_complement(verb, cue.needs_xcomp):
+            return
+        if cue.needs_as and not any(c.lower_ == "as" for c in verb.children):
+            return
+        if cue.needs_list and not any(t.lemma_ == "list" for t in verb.subtree if t.dep_ == "pobj"):
+            return
+        subjects, objects = self._verb_arguments(verb, cue.preps, cue.prep_only)
+        if not subjects or not objects:
+            return
+        yield Proposal(subjects, cue.relation, objects, verb, f"verb:{lemma}", cue.place_relation,
+                       cue.person_relation, cue.person_only)
+
+    def _has_complement(self, verb: Token, kind: str) -> bool:
+        for child in verb.children:
+            if child.dep_ in ("xcomp", "ccomp", "advcl") and child.pos_ == "VERB":
+                if kind == "any" or child.lemma_.lower() in self.lex.operate_verbs:
+                    return True
+        return False
+
+    def _verb_arguments(self, verb: Token, preps: tuple[str, ...], prep_only: bool
+                        ) -> tuple[list[Token], list[Token]]:
+        if is_passive(verb):
+            agent = agent_of(verb)
+            patient = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if agent is not None:
+                return [agent], patient
+            by_prep = prep_objects(verb, preps) if preps else []
+            return (patient, by_prep) if by_prep else ([], [])
+        subject = logical_subject(verb)
+        objects: list[Token] = []
+        obj = direct_object(verb)
+        if obj is not None and not prep_only:
+            objects.append(obj)
+        objects += prep_objects(verb, preps)
+        if obj is not None and prep_only:
+            objects += prep_objects(obj, preps)  # "paved the way for X"
+        return ([subject] if subject is not None else []), objects
+
+    def _noun(self, noun: Token, lemma: str) -> Iterator[Proposal]:
+        cue = self.lex.nouns[lemma]
+        patients = prep_objects(noun, cue.patient_preps)
+        agents = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
+        agents += prep_objects(noun, cue.agent_preps)
+        anchor = noun.head if noun.dep_ == "compound" else noun
+        governor = anchor.head
+        gov_lemma = governor.lemma_.lower()
+        if anchor.dep_ in ("dobj", "obj") and governor.pos_ == "VERB":
+            if gov_lemma in self.lex.receiving_verbs:
+                patients = patients or [t for t in [logical_subject(governor)] if t is not None]
+                agents = agents or prep_objects(governor, ("from",))
+            elif gov_lemma in self.lex.giving_verbs or not cue.inverse_verbs_only:
+                if not self._actor_tokens(agents):
+                    agents = [t for t in [logical_subject(governor)] if t is not None]
+                patients = patients or prep_objects(governor, cue.patient_preps)
+            else:
+                return
+        elif cue.inverse_verbs_only:
+            return
+        elif anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
+            holder = anchor.head.head  # "Mexico's level of cooperation with us"
+            agents = agents or [c for c in holder.children if c.dep_ == "poss"]
+        if cue.relation in SYMMETRIC and not patients and len(self._actor_tokens(agents)) >= 2:
+            yield Proposal(agents, cue.relation, [], noun, f"noun:{lemma}", pairwise=True)
+            return
+        if cue.relation in SYMMETRIC and not agents and len(self._actor_tokens(patients)) >= 2:
+            yield Proposal(patients, cue.relation, [], noun, f"noun:{lemma}", pairwise=True)
+            return
+        if agents and patients:
+            yield Proposal(agents, cue.relation, patients, noun, f"noun:{lemma}")
+
+    def _subject_to(self, adjective: Token) -> Iterator[Proposal]:
+        """'Venezuela has been subject to US sanctions': the sanctions' owner sanctions the subject."""
+        for noun in prep_objects(adjective, ("to",)):
+            if noun.lemma_.lower() not in self.lex.nouns:
+                continue
+            owners = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
+            target = logical_subject(adjective.head) if adjective.dep_ == "acomp" else None
+            if owners and target is not None:
+                yield Proposal(owners, self.lex.nouns[noun.lemma_.lower()].relation, [target], noun, "subject_to")
+
+    def _guidance(self, noun: Token, lemma: str) -> Iterator[Proposal]:
+        """'at the direction of X', 'on X's orders': X directs whoever does the governing verb."""
+        prep = noun.head
+        if noun.dep_ != "pobj" or prep.lower_ not in self.lex.guidance[lemma]:
+            return
+        verb = prep.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return
+        directors = [c for c in noun.children if c.dep_ == "poss"] + prep_objects(noun, ("of", "from", "by"))
+        doer = logical_subject(verb)
+        if directors and doer is not None:
+            yield Proposal(directors, "directs", [doer], noun, f"guidance:{lemma}")
+
+    def _role(self, noun: Token, lemma: str) -> Iterator[Proposal]:
+        """'X, a supporter of Y', 'Y's leader X', 'X is the head of Y', 'served as Y's secretary'."""
+        relation = self.lex.agent_nouns.get(lemma, "member_of")
+        holders = self._role_holder(noun)
+        if not holders:
+            return
+        groups = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
+        groups += prep_objects(noun, ("of",))
+        if relation == "member_of":
+            groups += prep_objects(noun, ("at", "for"))
+        if not groups:
+            return
+        if relation == "directed_by":
+            yield Proposal(groups, "directs", holders, noun, f"role:{lemma}")
+        else:
+            yield Proposal(holders, relation, groups, noun, f"role:{lemma}")
+
+    def _role_holder(self, noun: Token) -> list[Token]:
+        if noun.dep_ == "appos":
+            return [noun.head]
+        appositions = [c for c in noun.children if c.dep_ == "appos"]
+        if appositions:
+            return appositions
+        if noun.dep_ == "attr":
+            subject = grammatical_subject(noun.head)
+            return [subject] if subject is not None else []
+        if noun.dep_ == "pobj" and noun.head.lower_ == "as":
+            verb = noun.head.head
+            obj = direct_object(verb)
+            subject = obj if obj is not None else logical_subject(verb)
+            return [subject] if subject is not None else []
+        if noun.dep_ == "compound" and self.ents.at(noun.head) is not None:
+            return [noun.head]
+        return []
+
+    def _activities(self, sent: Span) -> Iterator[Proposal]:
+        for found in self._mentions_in(sent):
+            if self.ents.type_of(found.entity_id) != "activity":
+                continue
+            head = self.doc[found.start:found.end].root
+            doer = self._activity_doer(head)
+            if doer is not None:
+                yield Proposal([doer], "engages_in", [head], head, "activity")
+
+    def _activity_doer(self, head: Token) -> Token | None:
+        acts = self.lex.activities
+        if head.pos_ == "VERB":
+            return logical_subject(head)
+        token = head
+        for _ in range(7):
+            if token.head.i == token.i:
+                return None
+            below, token = token, token.head
+            lemma = token.lemma_.lower()
+            if lemma in self.lex.reporting_verbs and lemma not in ("accuse", "charge"):
+                return None
+            if lemma in acts["engagement_verbs"]:
+                return self._engaged(token)
+            if lemma in acts["responsible_adjs"] and token.dep_ == "acomp":
+                return grammatical_subject(token.head)
+            if lemma in acts["income_verbs"] and below.dep_ in ("prep", "pobj"):
+                return logical_subject(token)
+            if lemma in ("accuse", "charge", "convict", "indict", "suspect") and token.pos_ == "VERB":
+                return self._engaged(token)
+            if token.pos_ == "VERB" and below.dep_ in ("dobj", "obj") and token.lemma_ in ("commit", "conduct"):
+                return logical_subject(token)
+        return None
+
+    @staticmethod
+    def _engaged(verb: Token) -> Token | None:
+        if is_passive(verb):
+            return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        obj = direct_object(verb)
+        return obj if obj is not None and verb.lemma_ not in ("engage", "involve") else logical_subject(verb)
+
+    def _memberships(self, sent: Span) -> Iterator[Proposal]:
+        """Titles before a name ('US Secretary of State Marco Rubio', 'DEA chief Anne Milgram',
+        'President Maduro') and a person 'at' an outlet ('Jane Roe at the Daily Ledger')."""
+        for found in self._mentions_in(sent):
+            entity = self.ents.entities[found.entity_id]
+            if entity.type != "person" or found.rule == "coref":
+                continue
+            person = self.doc[found.start:found.end].root
+            org, title = self._title_window(found)
+            if org is not None:
+                yield Proposal([person], "member_of", [org], person, "title")
+            elif title in self._state_titles:
+                parent = self._kb_parent(found.entity_id)
+                if parent is not None:
+                    yield Proposal([person], "member_of", [], person, f"title_kb:{parent}")
+            for outlet in prep_objects(person, tuple(self.lex.titles["media_preps"])):
+                yield Proposal([person], "member_of", [outlet], person, "media")
+
+    @property
+    def _state_titles(self) -> set[str]:
+        return set(self.lex.titles["state_titles"])
+
+    def _title_window(self, found: Found) -> tuple[Token | None, str | None]:
+        title: str | None = None
+        i = found.start - 1
+        titles = self._titles
+        while i >= max(0, found.start - 7):
+            token = self.doc[i]
+            other = self.ents.at(token)
+            if other is not None and other.entity_id != found.entity_id:
+                kind = self.ents.type_of(other.entity_id)
+                if title is not None and kind in ORGS:
+                    return self.doc[other.start:other.end].root, title
+                return None, title
+            word = token.lower_
+            if word in titles:
+                title = word
+            elif word in ("of", "-", "'s", "\u2019s", "former", "then", "acting", "deputy", "foreign",
+                          "defense", "defence", "interior", "finance", "state", "vice", "prime", "general",
+                          "attorney", "chief", "senior", "top") or (token.is_title and token.pos_ == "PROPN"):
+                pass
+            else:
+                break
+            i -= 1
+        return None, title
+
+    def _kb_parent(self, entity_id: str) -> str | None:
+        actor = self.kb.get(entity_id)
+        if actor is None or actor.parent is None or actor.parent not in self.ents.entities:
+            return None
+        return actor.parent
+
+    # -- arguments to entities --------------------------------------------------------------------
+    def _mentions_in(self, sent: Span) -> list[Found]:
+        return [f for f in self.ents.mentions if sent.start <= f.start < sent.end]
+
+    def _actor_tokens(self, tokens: list[Token]) -> list[str]:
+        ids: list[str] = []
+        for token in tokens:
+            ids += self.resolve(token, None)
+        return ids
+
+    def resolve(self, token: Token, speaker: str | None) -> list[str]:
+        """Entity ids an argument names: the mention it is in (and its conjuncts), else the actors
+        named by its modifiers; pronouns go to the most recent compatible actor."""
+        ids: list[str] = []
+        for item in conjuncts(token):
+            for candidate in expansion(item):
+                found = self.ents.at(candidate)
+                if found is not None:
+                    ids += [i for i in found.entity_ids if i not in ids]
+                    break
+                pronoun = self._pronoun(candidate, speaker)
+                if pronoun is not None:
+                    ids.append(pronoun)
+                    break
+        return ids
+
+    def _pronoun(self, token: Token, speaker: str | None) -> str | None:
+        word = token.lower_
+        if word in FIRST_PERSON:
+            return self._speaker_side(token, speaker)
+        types = self.lex.descriptions["pronouns"].get(word)
+        if not types or token.pos_ not in ("PRON", "DET"):
+            return None
+        if word in ("he", "she", "him", "his", "her") and self.last_speaker and word in ("he", "she"):
+            pass
+        found = self.ents.last_before(token.i, types, skip_places=True)
+        return found.entity_id if found is not None else None
+
+    def _speaker_side(self, token: Token, speaker: str | None) -> str | None:
+        if speaker is None or quote_at(self.quotes, token.idx) is None:
+            return None
+        if speaker in self.affiliation:
+            return self.affiliation[speaker]
+        actor = self.kb.get(speaker)
+        return actor.parent if actor is not None and actor.parent in self.ents.entities else None
+
+    # -- speaker ----------------------------------------------------------------------------------
+    def speaker(self, cue: Token, report: Token | None) -> str | None:
+        if report is not None:
+            return self._speaker_of(logical_subject(report))
+        named = according_to(cue, self.lex)
+        if named is not None:
+            return self._speaker_of(named)
+        quote = quote_at(self.quotes, cue.idx)
+        if quote is not None and quote.speaker is not None:
+            return self._speaker_of(quote.speaker)
+        return None
+
+    def _speaker_of(self, token: Token | None) -> str | None:
+        if token is None:
+            return None
+        word = token.lower_
+        if word in ("he", "she"):
+            return self.last_speaker or self._last_person(token)
+        if word in FIRST_PERSON or word in ("they", "it", "i"):
+            return None
+        lemma = token.lemma_.lower()
+        if lemma in self.lex.attribution["document_nouns"]:
+            return self._author(token)
+        found = self.ents.at(token)
+        if found is None and token.lower_ in self.lex.attribution["anonymous_heads"]:
+            return None
+        if found is not None and found.scope in ("officials", "official", "sources", "diplomats"):
+            return None  # "US officials said": an unnamed part of a state
+        ids = self.resolve(token, None)
+        if not ids:
+            return None
+        if self.ents.type_of(ids[0]) == "person":
+            self.last_speaker = ids[0]
+        return ids[0]
+
+    def _last_person(self, token: Token) -> str | None:
+        found = self.ents.last_before(token.i, ["person"])
+        return found.entity_id if found is not None else None
+
+    def _author(self, noun: Token) -> str | None:
+        """'the council memo', 'an assessment by the NIC', 'the FBI's report': who wrote it."""
+        lemma = noun.lemma_.lower()
+        for child in noun.children:
+            candidates = [child]
+            if child.dep_ in ("agent", "prep") and child.lower_ == "by":
+                candidates = [g for g in child.children if g.dep_ == "pobj"]
+            elif child.dep_ not in ("poss", "compound"):
+                continue
+            for candidate in candidates:
+                author = self._named_body(candidate)
+                if author is not None:
+                    self.authors[lemma] = author
+                    return author
+        return self.authors.get(lemma)
+
+    def _named_body(self, token: Token) -> str | None:
+        found = self.ents.at(token)
+        if found is not None:
+            return found.entity_id
+        # "council memo": a bare noun that names a known body by a word of its name
+        body = self.ents.last_before(token.i, ["state_body", "intl_org"], name_word=token.lemma_.lower())
+        return body.entity_id if body is not None else None
+
+    # -- building claims --------------------------------------------------------------------------
+    def build(self, proposal: Proposal, sent: Span) -> None:
+        cue = proposal.cue
+        report = reporting_verb(cue, self.lex)
+        speaker = self.speaker(cue, report)
+        polarity = stance.polarity(cue, report, self.lex)
+        modality = stance.modality(cue, report, self.lex)
+        subjects = self._ids(proposal.subjects, speaker)
+        if proposal.pairwise:
+            pairs = [(a, b) for n, a in enumerate(subjects) for b in subjects[n + 1:]]
+        elif proposal.rule.startswith("title_kb:"):
+            pairs = [(s, proposal.rule.split(":", 1)[1]) for s in subjects]
+        else:
+            objects = self._ids(proposal.objects, speaker)
+            pairs = [(s, o) for s in subjects for o in objects]
+        for subject, obj in pairs:
+            relation = self._relation(proposal, subject, obj)
+            if relation is None:
+                continue
+            self._add(Claim(subject, relation, obj, polarity, modality, speaker, sent.text,
+                            sent.start_char, sent.end_char, cue.text, proposal.rule))
+
+    def _ids(self, tokens: list[Token], speaker: str | None) -> list[str]:
+        out: list[str] = []
+        for token in tokens:
+            out += [i for i in self.resolve(token, speaker) if i not in out]
+        return out
+
+    def _relation(self, proposal: Proposal, subject: str, obj: str) -> str | None:
+        if subject == obj:
+            return None
+        s_type, o_type = self.ents.type_of(subject), self.ents.type_of(obj)
+        relation = proposal.relation
+        if proposal.place_relation and o_type == "place":
+            relation = proposal.place_relation
+        elif proposal.person_relation and s_type == "person" and o_type in ORGS:
+            relation = proposal.person_relation
+        elif proposal.person_only and s_type != "person":
+            return None
+        subjects_ok, objects_ok = ALLOWED[relation]
+        if s_type not in subjects_ok or o_type not in objects_ok:
+            return None
+        return relation
+
+    def _add(self, claim: Claim) -> None:
+        key = (claim.subject, claim.relation, claim.object, claim.polarity, claim.start)
+        if any((c.subject, c.relation, c.object, c.polarity, c.start) == key for c in self.claims):
+            return
+        if claim.relation == "member_of" and self.ents.type_of(claim.object) in ("state", "state_body"):
+            self.affiliation.setdefault(claim.subject, claim.object)
+        self.claims.append(claim)
+
+
+def read_claims(doc: Doc, ents: DocEntities, kb: KnowledgeBase, lex: Lexicon) -> list[Claim]:
+    return ClaimReader(doc, ents, kb, lex).read()
+
+
+__all__ = ["ClaimReader", "read_claims", "path_up"]

@@ -1,0 +1,117 @@
+"""The extractor's word lists, read from the YAML files in claimgraph/data/lexicons.
+
+Keeping cues as data lets an analyst extend coverage without touching the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from claimgraph.errors import ClaimgraphError, Code
+
+RELATIONS = {"supports", "cooperates_with", "directs", "harbors", "facilitates", "finances", "arms",
+             "member_of", "opposes", "sanctions", "linked_to", "engages_in", "operates_in"}
+SYMMETRIC = {"cooperates_with", "linked_to"}
+
+
+@dataclass(frozen=True)
+class VerbCue:
+    relation: str
+    preps: tuple[str, ...] = ()
+    prep_only: bool = False
+    place_relation: str | None = None
+    person_relation: str | None = None
+    person_only: bool = False
+    needs_xcomp: str | None = None
+    needs_as: bool = False
+    needs_list: bool = False
+    object_nouns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NounCue:
+    relation: str
+    agent_preps: tuple[str, ...] = ()
+    patient_preps: tuple[str, ...] = ()
+    inverse_verbs_only: bool = False
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, VerbCue]
+    nouns: dict[str, NounCue]
+    agent_nouns: dict[str, str]
+    guidance: dict[str, set[str]]
+    receiving_verbs: set[str]
+    giving_verbs: set[str]
+    stance: dict[str, Any]
+    attribution: dict[str, Any]
+    descriptions: dict[str, Any]
+    titles: dict[str, Any]
+    activities: dict[str, Any]
+    operate_verbs: set[str] = field(default_factory=set)
+
+    @property
+    def reporting_verbs(self) -> set[str]:
+        return set(self.attribution["reporting_verbs"])
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files("claimgraph.data.lexicons").joinpath(name).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ClaimgraphError(Code.LEXICON_INVALID, f"lexicon {name} is not a mapping")
+    return data
+
+
+def _check_relation(name: str, where: str) -> str:
+    if name not in RELATIONS and name != "directed_by":
+        raise ClaimgraphError(Code.LEXICON_INVALID, f"unknown relation {name!r} in {where}")
+    return name
+
+
+def _verb(lemma: str, spec: dict[str, Any]) -> VerbCue:
+    relations = [spec.get("relation"), spec.get("place_relation"), spec.get("person_relation")]
+    for relation in filter(None, relations):
+        _check_relation(relation, f"relations.yaml verb {lemma}")
+    return VerbCue(
+        relation=spec["relation"], preps=tuple(spec.get("preps", ())), prep_only=bool(spec.get("prep_only")),
+        place_relation=spec.get("place_relation"), person_relation=spec.get("person_relation"),
+        person_only=bool(spec.get("person_only")), needs_xcomp=spec.get("needs_xcomp"),
+        needs_as=bool(spec.get("needs_as")), needs_list=bool(spec.get("needs_list")),
+        object_nouns=tuple(spec.get("object_nouns", ())),
+    )
+
+
+def _noun(lemma: str, spec: dict[str, Any]) -> NounCue:
+    return NounCue(
+        relation=_check_relation(spec["relation"], f"relations.yaml noun {lemma}"),
+        agent_preps=tuple(spec.get("agent_preps", ())), patient_preps=tuple(spec.get("patient_preps", ())),
+        inverse_verbs_only=bool(spec.get("inverse_verbs_only")),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    relations = _read("relations.yaml")
+    return Lexicon(
+        verbs={lemma: _verb(lemma, spec) for lemma, spec in relations["verbs"].items()},
+        nouns={lemma: _noun(lemma, spec) for lemma, spec in relations["nouns"].items()},
+        agent_nouns={k: _check_relation(v, "agent_nouns") for k, v in relations["agent_nouns"].items()},
+        guidance={k: set(v) for k, v in relations["guidance"].items()},
+        receiving_verbs=set(relations["receiving_verbs"]),
+        giving_verbs=set(relations["giving_verbs"]),
+        stance=_read("stance.yaml"),
+        attribution=_read("attribution.yaml"),
+        descriptions=_read("descriptions.yaml"),
+        titles=_read("titles.yaml"),
+        activities=_read("activities.yaml"),
+        operate_verbs={"operate", "function", "run", "act", "conduct", "work", "move", "hide", "train", "live",
+                       "settle", "stay", "use", "base", "flourish", "thrive", "expand", "establish",
+                       "recruit", "roam", "raise", "regroup", "rest", "shelter", "trade", "traffic"},
+    )

@@ -1,0 +1,153 @@
+"""The tables of the claim graph, in SQLAlchemy Core.
+
+Portable by design: only generic types; explicit lengths on strings (PostgreSQL does not need them,
+but they state the intent and keep other engines open); named constraints, so that a later
+migration can alter them by name on every engine.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CHAR,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+
+SCHEMA_VERSION_KEY = "schema_version"
+
+# Names derived from a convention, so PostgreSQL and SQLite get the same constraint names
+# and a migration can drop or alter them by name.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only makes an autoincrementing rowid of a column declared exactly INTEGER PRIMARY KEY;
+# PostgreSQL gets BIGINT for the tables that grow with every document.
+_BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+ENTITY_ID = 200  # slugs of long organisation names stay well below this
+SHORT = 64  # relation, polarity, type, rule names
+NAME = 500
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(SHORT), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_key", String(NAME), nullable=False, unique=True),
+    Column("hash", CHAR(64), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+    Column("title", Text),
+    Column("url", Text),
+    Column("outlet", String(NAME)),
+    Column("author", Text),
+    Column("published", String(SHORT)),  # ISO 8601 as the source gave it; not always a full timestamp
+    Column("source", Text, nullable=False),
+    Column("language", String(16)),
+    Column("status", String(NAME), nullable=False, server_default="ok"),
+    Column("extractor_version", String(SHORT), nullable=False, server_default=""),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Index(None, "status"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(ENTITY_ID), primary_key=True),
+    Column("name", String(NAME), nullable=False),
+    Column("type", String(SHORT), nullable=False),
+    Column("country", String(SHORT)),
+    Column("wikidata", String(SHORT)),
+    Column("provisional", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "type"),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("entity_id", String(ENTITY_ID), ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("alias", String(NAME), nullable=False),
+    Column("normalised", String(NAME), nullable=False),
+    PrimaryKeyConstraint("entity_id", "normalised"),
+    # Lookup by name goes normalised -> entity, the other way round from the primary key.
+    Index(None, "normalised"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_id", String(ENTITY_ID), ForeignKey("entities.id"), nullable=False),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("rule", String(SHORT), nullable=False, server_default=""),
+    Column("score", Float, nullable=False, server_default="1.0"),
+    Index(None, "entity_id"),
+    Index(None, "document_id"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("subject_id", String(ENTITY_ID), ForeignKey("entities.id"), nullable=False),
+    Column("relation", String(SHORT), nullable=False),
+    Column("object_id", String(ENTITY_ID), ForeignKey("entities.id"), nullable=False),
+    Column("polarity", String(16), nullable=False),
+    Column("modality", String(16), nullable=False),
+    Column("speaker_id", String(ENTITY_ID), ForeignKey("entities.id")),
+    # speaker_id or "": NULLs are all distinct in a unique constraint (SQLite, PostgreSQL < 15),
+    # so the claim identity needs a non-null stand-in to make re-adding the same claim a no-op.
+    Column("speaker_key", String(ENTITY_ID), nullable=False, server_default=""),
+    Column("evidence", Text, nullable=False),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("cue", String(NAME), nullable=False, server_default=""),
+    Column("rule", String(SHORT), nullable=False, server_default=""),
+    Column("extractor_version", String(SHORT), nullable=False, server_default=""),
+    UniqueConstraint(
+        "document_id", "subject_id", "relation", "object_id", "polarity", "speaker_key", "start_offset",
+        name="uq_claims_identity",
+    ),
+    # The values the ontology fixes; relations and types may grow, these two may not.
+    CheckConstraint("polarity IN ('affirmed', 'denied')", name="polarity"),
+    CheckConstraint("modality IN ('asserted', 'hedged')", name="modality"),
+    Index(None, "subject_id"),
+    Index(None, "object_id"),
+    Index(None, "speaker_id"),
+    Index(None, "relation"),
+)
+
+CLAIM_IDENTITY = (
+    "document_id", "subject_id", "relation", "object_id", "polarity", "speaker_key", "start_offset",
+)

@@ -1,0 +1,192 @@
+"""Opening databases: new, old, newer, foreign; where the database is; the SQLite settings."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex, CreateTable
+from store_builders import heron
+
+from claimgraph.errors import Code, StoreError
+from claimgraph.store import CURRENT_VERSION, open_store
+from claimgraph.store.engine import make_engine
+from claimgraph.store.migrations import MIGRATIONS, Migration, ensure_schema
+from claimgraph.store.schema import metadata
+
+OUR_TABLES = {"meta", "documents", "entities", "aliases", "mentions", "claims"}
+
+
+def tables(db_path: Path) -> set[str]:
+    with sqlite3.connect(db_path) as conn:
+        return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def stored_version(db_path: Path) -> str:
+    with sqlite3.connect(db_path) as conn:
+        return str(conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+
+
+def make_v0(db_path: Path, with_row: bool) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE meta (key VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)")
+        if with_row:
+            conn.execute("INSERT INTO meta VALUES ('schema_version', '0')")
+
+
+def test_new_database_is_created_at_the_current_version(db_path: Path) -> None:
+    with open_store(str(db_path)) as store:
+        assert store.schema_version() == CURRENT_VERSION == MIGRATIONS[-1].version
+    assert tables(db_path) == OUR_TABLES
+    assert stored_version(db_path) == str(CURRENT_VERSION)
+
+
+def test_empty_file_is_a_new_database(db_path: Path) -> None:
+    db_path.touch()
+    with open_store(str(db_path)) as store:
+        assert store.schema_version() == CURRENT_VERSION
+    assert tables(db_path) == OUR_TABLES
+
+
+@pytest.mark.parametrize("with_row", [True, False], ids=["version-0", "meta-only"])
+def test_v0_database_is_migrated_and_logged(
+    db_path: Path, with_row: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_v0(db_path, with_row)
+    with caplog.at_level(logging.INFO, logger="claimgraph.store"), open_store(str(db_path)) as store:
+        assert store.schema_version() == CURRENT_VERSION
+        assert store.add_document(*heron())[0] == "new"
+    assert tables(db_path) == OUR_TABLES
+    assert stored_version(db_path) == str(CURRENT_VERSION)
+    assert any("migrated" in message and "schema v1" in message for message in caplog.messages)
+
+
+def test_newer_database_is_refused(db_path: Path) -> None:
+    with open_store(str(db_path)):
+        pass
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError) as caught:
+        open_store(str(db_path))
+    assert caught.value.code is Code.SCHEMA_TOO_NEW
+    assert caught.value.message == (
+        "this database was written by a newer claimgraph "
+        f"(schema v99, this version knows v{CURRENT_VERSION}): upgrade claimgraph")
+    assert stored_version(db_path) == "99"
+
+
+def test_foreign_database_is_refused_and_left_alone(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)")
+    with pytest.raises(StoreError) as caught:
+        open_store(str(db_path))
+    assert caught.value.code is Code.SCHEMA_UNKNOWN
+    assert "recipes" in caught.value.message and "use another --db path" in caught.value.message
+    assert tables(db_path) == {"recipes"}
+
+
+def test_foreign_meta_table_is_refused(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE meta (name TEXT, content TEXT)")
+        conn.execute("CREATE TABLE pages (id INTEGER PRIMARY KEY)")
+    with pytest.raises(StoreError) as caught:
+        open_store(str(db_path))
+    assert caught.value.code is Code.SCHEMA_UNKNOWN
+
+
+def test_file_that_is_not_a_database_is_refused(db_path: Path) -> None:
+    db_path.write_text("these are someone's notes, not a database\n" * 200)
+    with pytest.raises(StoreError) as caught:
+        open_store(str(db_path))
+    assert caught.value.code is Code.SCHEMA_UNKNOWN
+    assert db_path.read_text().startswith("these are someone's notes")
+
+
+def test_failing_migration_step_leaves_the_database_as_it_was(db_path: Path) -> None:
+    with open_store(str(db_path)):
+        pass
+
+    def broken(conn: Connection) -> None:
+        conn.execute(text("CREATE TABLE half_done (id INTEGER)"))
+        raise RuntimeError("step failed")
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        with pytest.raises(RuntimeError):
+            ensure_schema(engine, [*MIGRATIONS, Migration(2, "add half_done", broken)])
+    finally:
+        engine.dispose()
+    # DDL is transactional here: neither the table nor a new version survived the failure.
+    assert "half_done" not in tables(db_path)
+    assert stored_version(db_path) == "1"
+
+
+def test_later_migration_step_runs_once(db_path: Path) -> None:
+    with open_store(str(db_path)):
+        pass
+    runs: list[int] = []
+
+    def add_notes(conn: Connection) -> None:
+        runs.append(1)
+        conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY)"))
+
+    steps = [*MIGRATIONS, Migration(2, "add notes", add_notes)]
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        assert ensure_schema(engine, steps) == 2
+        assert ensure_schema(engine, steps) == 2
+    finally:
+        engine.dispose()
+    assert runs == [1]
+    assert "notes" in tables(db_path) and stored_version(db_path) == "2"
+    with pytest.raises(StoreError) as caught:  # and today's code now finds it too new
+        open_store(str(db_path))
+    assert caught.value.code is Code.SCHEMA_TOO_NEW
+
+
+def test_where_the_database_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CLAIMGRAPH_DB", raising=False)
+    with open_store(None) as store:
+        assert store.url == "sqlite:///claimgraph.db"
+    assert (tmp_path / "claimgraph.db").exists()
+    monkeypatch.setenv("CLAIMGRAPH_DB", str(tmp_path / "from-env.db"))
+    with open_store(None) as store:
+        assert store.url == f"sqlite:///{tmp_path}/from-env.db"
+    with open_store(f"sqlite:///{tmp_path}/as-url.db") as store:
+        assert store.url == f"sqlite:///{tmp_path}/as-url.db"
+    assert {"from-env.db", "as-url.db"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_unusable_urls_are_usage_errors(tmp_path: Path) -> None:
+    for url in ("nosuchdb://localhost/x", "mysql+nosuchdriver://localhost/x"):
+        with pytest.raises(StoreError) as caught:
+            open_store(url)
+        assert caught.value.code is Code.BAD_OPTION
+
+
+def test_missing_directory_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store(str(tmp_path / "no" / "such" / "dir" / "graph.db"))
+    assert caught.value.code is Code.STORE_WRITE
+
+
+def test_sqlite_file_uses_wal(db_path: Path) -> None:
+    with open_store(str(db_path)):
+        pass
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_schema_compiles_for_postgresql() -> None:
+    dialect = postgresql.dialect()
+    ddl = [str(CreateTable(table).compile(dialect=dialect)) for table in metadata.sorted_tables]
+    ddl += [str(CreateIndex(index).compile(dialect=dialect))
+            for table in metadata.sorted_tables for index in table.indexes]
+    joined = "\n".join(ddl)
+    assert "BIGSERIAL" in joined and "TIMESTAMP WITH TIME ZONE" in joined
+    assert "uq_claims_identity" in joined and "DEFAULT false" in joined
