@@ -26,7 +26,7 @@ from claimgraph.extract.syntax import (
     path_up,
     prep_objects,
 )
-from claimgraph.model import Claim
+from claimgraph.model import Claim, Entity
 from claimgraph.resolve.kb import KnowledgeBase
 from claimgraph.resolve.matcher import DocEntities, Found
 
@@ -103,12 +103,14 @@ class ClaimReader:
                     yield from self._role(token, lemma)
             if token.lower_ == "subject" and token.pos_ == "ADJ":
                 yield from self._subject_to(token)
+            if token.pos_ == "VERB" and (lemma in lex.receiving_verbs or lemma in lex.money_giving_verbs):
+                yield from self._money(token, lemma)
         yield from self._activities(sent)
         yield from self._memberships(sent)
 
     @property
     def _titles(self) -> set[str]:
-        return set(self.lex.titles["titles"])
+        return self.lex.titles_set
 
     def _verb(self, verb: Token, lemma: str) -> Iterator[Proposal]:
         cue = self.lex.verbs[lemma]
@@ -126,9 +128,9 @@ class ClaimReader:
 
     def _has_complement(self, verb: Token, kind: str) -> bool:
         for child in verb.children:
-            if child.dep_ in ("xcomp", "ccomp", "advcl") and child.pos_ == "VERB":
-                if kind == "any" or child.lemma_.lower() in self.lex.operate_verbs:
-                    return True
+            clause = child.dep_ in ("xcomp", "ccomp", "advcl") and child.pos_ == "VERB"
+            if clause and (kind == "any" or child.lemma_.lower() in self.lex.operate_verbs):
+                return True
         return False
 
     def _verb_arguments(self, verb: Token, preps: tuple[str, ...], prep_only: bool
@@ -142,7 +144,7 @@ class ClaimReader:
             return (patient, by_prep) if by_prep else ([], [])
         subject = logical_subject(verb)
         objects: list[Token] = []
-        obj = direct_object(verb)
+        obj = direct_object(verb) or _complement_subject(verb)
         if obj is not None and not prep_only:
             objects.append(obj)
         objects += prep_objects(verb, preps)
@@ -152,7 +154,9 @@ class ClaimReader:
 
     def _noun(self, noun: Token, lemma: str) -> Iterator[Proposal]:
         cue = self.lex.nouns[lemma]
-        patients = prep_objects(noun, cue.patient_preps)
+        # "warfare ... on the direction of X": a guidance phrase is not the target
+        patients = [p for p in prep_objects(noun, cue.patient_preps)
+                    if p.lemma_.lower() not in self.lex.guidance]
         agents = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
         agents += prep_objects(noun, cue.agent_preps)
         anchor = noun.head if noun.dep_ == "compound" else noun
@@ -162,14 +166,17 @@ class ClaimReader:
             if gov_lemma in self.lex.receiving_verbs:
                 patients = patients or [t for t in [logical_subject(governor)] if t is not None]
                 agents = agents or prep_objects(governor, ("from",))
-            elif gov_lemma in self.lex.giving_verbs or not cue.inverse_verbs_only:
+            elif gov_lemma in self.lex.giving_verbs:
                 if not self._actor_tokens(agents):
                     agents = [t for t in [logical_subject(governor)] if t is not None]
                 patients = patients or prep_objects(governor, cue.patient_preps)
-            else:
+            elif cue.inverse_verbs_only:
                 return
         elif cue.inverse_verbs_only:
             return
+        elif anchor.dep_ == "pobj" and anchor.head.lower_ == "in" and anchor.head.head.pos_ == "VERB":
+            doer = logical_subject(anchor.head.head)  # "acting in concert with X", "in league with"
+            agents = agents or ([doer] if doer is not None else [])
         elif anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
             holder = anchor.head.head  # "Mexico's level of cooperation with us"
             agents = agents or [c for c in holder.children if c.dep_ == "poss"]
@@ -182,6 +189,23 @@ class ClaimReader:
         if agents and patients:
             yield Proposal(agents, cue.relation, patients, noun, f"noun:{lemma}")
 
+    def _money(self, verb: Token, lemma: str) -> Iterator[Proposal]:
+        """'took bribes from X': X finances the taker; 'delivered cash to Y': the giver finances Y."""
+        obj = direct_object(verb)
+        if obj is None or not any(t.lower_ in self.lex.money_nouns for t in obj.subtree):
+            return
+        doer = logical_subject(verb)
+        if doer is None:
+            return
+        if lemma in self.lex.receiving_verbs:
+            payers = prep_objects(verb, ("from",)) or prep_objects(obj, ("from",))
+            if payers:
+                yield Proposal(payers, "finances", [doer], verb, f"money:{lemma}")
+        else:
+            payees = prep_objects(verb, ("to",)) or prep_objects(obj, ("to",))
+            if payees:
+                yield Proposal([doer], "finances", payees, verb, f"money:{lemma}")
+
     def _subject_to(self, adjective: Token) -> Iterator[Proposal]:
         """'Venezuela has been subject to US sanctions': the sanctions' owner sanctions the subject."""
         for noun in prep_objects(adjective, ("to",)):
@@ -190,7 +214,8 @@ class ClaimReader:
             owners = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
             target = logical_subject(adjective.head) if adjective.dep_ == "acomp" else None
             if owners and target is not None:
-                yield Proposal(owners, self.lex.nouns[noun.lemma_.lower()].relation, [target], noun, "subject_to")
+                relation = self.lex.nouns[noun.lemma_.lower()].relation
+                yield Proposal(owners, relation, [target], noun, "subject_to")
 
     def _guidance(self, noun: Token, lemma: str) -> Iterator[Proposal]:
         """'at the direction of X', 'on X's orders': X directs whoever does the governing verb."""
@@ -269,7 +294,7 @@ class ClaimReader:
                 return logical_subject(token)
             if lemma in ("accuse", "charge", "convict", "indict", "suspect") and token.pos_ == "VERB":
                 return self._engaged(token)
-            if token.pos_ == "VERB" and below.dep_ in ("dobj", "obj") and token.lemma_ in ("commit", "conduct"):
+            if token.lemma_ in ("commit", "conduct") and below.dep_ in ("dobj", "obj"):
                 return logical_subject(token)
         return None
 
@@ -300,7 +325,7 @@ class ClaimReader:
 
     @property
     def _state_titles(self) -> set[str]:
-        return set(self.lex.titles["state_titles"])
+        return self.lex.state_titles
 
     def _title_window(self, found: Found) -> tuple[Token | None, str | None]:
         title: str | None = None
@@ -347,6 +372,10 @@ class ClaimReader:
         named by its modifiers; pronouns go to the most recent compatible actor."""
         ids: list[str] = []
         for item in conjuncts(token):
+            state = self._government_of(item)
+            if state is not None:
+                ids.append(state)
+                continue
             for candidate in expansion(item):
                 found = self.ents.at(candidate)
                 if found is not None:
@@ -357,6 +386,34 @@ class ClaimReader:
                     ids.append(pronoun)
                     break
         return ids
+
+    def _government_of(self, noun: Token) -> str | None:
+        """'his government', 'Chávez's administration': the state the person serves."""
+        if noun.lemma_.lower() not in ("government", "administration", "regime", "cabinet") or \
+                self.ents.at(noun) is not None:
+            return None
+        for child in noun.children:
+            if child.dep_ != "poss":
+                continue
+            person = self._pronoun(child, None) if child.pos_ == "PRON" else None
+            found = self.ents.at(child)
+            person = person or (found.entity_id if found is not None else None)
+            if person is not None and self.ents.type_of(person) == "person":
+                if person in self.affiliation:
+                    return self.affiliation[person]
+                actor = self.kb.get(person)
+                if actor is not None and actor.parent and self.kb.get(actor.parent) is not None:
+                    parent = self.kb.actors[actor.parent]
+                    if parent.type == "state":
+                        self._ensure_entity(parent.id)
+                        return parent.id
+        return None
+
+    def _ensure_entity(self, actor_id: str) -> None:
+        if actor_id not in self.ents.entities:
+            actor = self.kb.actors[actor_id]
+            self.ents.entities[actor_id] = Entity(actor.id, actor.name, actor.type, country=actor.country,
+                                                  wikidata=actor.wikidata)
 
     def _pronoun(self, token: Token, speaker: str | None) -> str | None:
         word = token.lower_
@@ -473,6 +530,8 @@ class ClaimReader:
         if subject == obj:
             return None
         s_type, o_type = self.ents.type_of(subject), self.ents.type_of(obj)
+        if o_type == "state" and self._as_place(proposal, obj):
+            o_type = "place"
         relation = proposal.relation
         if proposal.place_relation and o_type == "place":
             relation = proposal.place_relation
@@ -485,6 +544,16 @@ class ClaimReader:
             return None
         return relation
 
+    def _as_place(self, proposal: Proposal, obj: str) -> bool:
+        """'uses the Venezuelan territory as rearguard': the state named as ground, not as actor."""
+        for token in proposal.objects:
+            found = self.ents.at(token)
+            if found is not None and found.entity_id == obj and found.scope in ("territory", "place"):
+                return True
+            if token.lemma_.lower() in ("territory", "soil", "border", "borders", "land", "territories"):
+                return True
+        return False
+
     def _add(self, claim: Claim) -> None:
         key = (claim.subject, claim.relation, claim.object, claim.polarity, claim.start)
         if any((c.subject, c.relation, c.object, c.polarity, c.start) == key for c in self.claims):
@@ -492,6 +561,16 @@ class ClaimReader:
         if claim.relation == "member_of" and self.ents.type_of(claim.object) in ("state", "state_body"):
             self.affiliation.setdefault(claim.subject, claim.object)
         self.claims.append(claim)
+
+
+def _complement_subject(verb: Token) -> Token | None:
+    """'allows TdA to operate' parsed with TdA as the subject of the complement clause."""
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            subject = grammatical_subject(child)
+            if subject is not None:
+                return subject
+    return None
 
 
 def read_claims(doc: Doc, ents: DocEntities, kb: KnowledgeBase, lex: Lexicon) -> list[Claim]:

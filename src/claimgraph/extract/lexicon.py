@@ -55,10 +55,18 @@ class Lexicon:
     titles: dict[str, Any]
     activities: dict[str, Any]
     operate_verbs: set[str] = field(default_factory=set)
+    money_nouns: set[str] = field(default_factory=set)
+    money_giving_verbs: set[str] = field(default_factory=set)
 
-    @property
-    def reporting_verbs(self) -> set[str]:
-        return set(self.attribution["reporting_verbs"])
+    reporting_verbs: set[str] = field(default_factory=set)
+    titles_set: set[str] = field(default_factory=set)
+    state_titles: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        # looked up once per token: keep them as sets
+        self.reporting_verbs = set(self.attribution["reporting_verbs"])
+        self.titles_set = set(self.titles["titles"])
+        self.state_titles = set(self.titles["state_titles"])
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -66,7 +74,20 @@ def _read(name: str) -> dict[str, Any]:
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ClaimgraphError(Code.LEXICON_INVALID, f"lexicon {name} is not a mapping")
+    _check_words(data, name)
     return data
+
+
+def _check_words(value: Any, where: str) -> None:
+    """Every list holds words: YAML reads a bare `no` or `on` as a boolean, which would match nothing."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_words(item, f"{where}:{key}")
+    elif isinstance(value, list):
+        for item in value:
+            if not isinstance(item, str | list):
+                raise ClaimgraphError(Code.LEXICON_INVALID, f"{where}: {item!r} is not a word (quote it)")
+            _check_words(item, where)
 
 
 def _check_relation(name: str, where: str) -> str:
@@ -106,12 +127,12 @@ def load_lexicon() -> Lexicon:
         guidance={k: set(v) for k, v in relations["guidance"].items()},
         receiving_verbs=set(relations["receiving_verbs"]),
         giving_verbs=set(relations["giving_verbs"]),
+        money_nouns=set(relations["money_nouns"]),
+        money_giving_verbs=set(relations["money_giving_verbs"]),
         stance=_read("stance.yaml"),
         attribution=_read("attribution.yaml"),
         descriptions=_read("descriptions.yaml"),
         titles=_read("titles.yaml"),
         activities=_read("activities.yaml"),
-        operate_verbs={"operate", "function", "run", "act", "conduct", "work", "move", "hide", "train", "live",
-                       "settle", "stay", "use", "base", "flourish", "thrive", "expand", "establish",
-                       "recruit", "roam", "raise", "regroup", "rest", "shelter", "trade", "traffic"},
+        operate_verbs=set(relations["operate_verbs"]),
     )

@@ -24,9 +24,7 @@ def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, bullet points and datelines carry no full stop."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if "\n" in previous.text or (previous.is_space and "\n" in previous.whitespace_ + previous.text):
-            token.is_sent_start = True
-        elif "\n" in previous.whitespace_:
+        if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
     return doc
 

@@ -11,7 +11,6 @@ from spacy.tokens import Token
 from claimgraph.extract.lexicon import Lexicon
 from claimgraph.extract.syntax import agent_of, is_passive, path_up
 
-
 # Climbing out of a subject, an apposition or a relative clause leaves the claim's clause:
 # in "officials who assisted X did not testify", the negation is not about assisting.
 CLAUSE_EXITS = {"nsubj", "nsubjpass", "csubj", "appos", "relcl"}

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
+VERBS = ("VERB", "AUX")
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # Heads whose subject is whoever the accusation or suspicion is about: "accused X of Ving".
@@ -97,6 +98,8 @@ def _subject_through_preposition(prep: Token, depth: int) -> Token | None:
         return logical_subject(governor.head, depth + 1) if governor.dep_ == "acomp" else governor.head
     if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
         return _subject_through_preposition(governor.head, depth + 1) if depth < 6 else None
+    if governor.pos_ == "NOUN" and governor.dep_ in ("dobj", "attr") and governor.head.pos_ in VERBS:
+        return logical_subject(governor.head, depth + 1)  # "has no policy of cooperating"
     return None
 
 

@@ -41,6 +41,7 @@ ORG_HINTS = [
     ("political_org", {"party", "union", "alliance", "coalition"}),
     ("intl_org", {"nations", "organization", "organisation", "panel"}),
 ]
+LOCATIVE = {"in", "at", "into", "near", "across", "throughout"}
 PRONOUNS = {"he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "we", "us", "our"}
 
 
@@ -132,9 +133,9 @@ class EntityMatcher:
             if actor.type == "person":
                 self.surnames.setdefault(actor.name.split()[-1].lower(), actor.id)
         for actor_id, forms in lower.items():
-            self.phrases.add(actor_id, list(nlp.tokenizer.pipe(forms)))
+            self.phrases.add(actor_id, [nlp.make_doc(form) for form in forms])
         for actor_id, forms in exact.items():
-            self.exact.add(actor_id, list(nlp.tokenizer.pipe(forms)))
+            self.exact.add(actor_id, [nlp.make_doc(form) for form in forms])
         demonyms = sorted(self.demonyms)
         leaders = sorted(self.leaders)
         self.patterns.add("DEMONYM", [[
@@ -185,25 +186,25 @@ class EntityMatcher:
         for f in found:
             # "officials in Washington": a capital after a locative preposition is a place, not a government
             root = doc[f.start:f.end].root
-            if root.dep_ == "pobj" and root.head.lower_ in ("in", "at", "into", "near", "across", "throughout"):
+            if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
                 f.scope = "place"
         found += [Found(s, e, doc.vocab.strings[m], "acronym") for m, s, e in self.exact(doc)]
-        # an alias match must not start or end inside a hyphenated word ("Hama" in "Hamas-led")
-        return [f for f in found if self._clean_edges(doc, f)]
+        return [f for f in found if self._plausible(doc, f)]
 
     def _inside_person(self, found: Found, people: list[tuple[int, int]]) -> bool:
         actor = self.kb.actors.get(found.entity_id)
         if actor is None or actor.type not in ("state", "place"):
             return False
-        return any(s <= found.start and found.end <= e and (e - s) > (found.end - found.start) for s, e in people)
+        size = found.end - found.start
+        return any(s <= found.start and found.end <= e and (e - s) > size for s, e in people)
 
-    @staticmethod
-    def _clean_edges(doc: Doc, found: Found) -> bool:
+    def _plausible(self, doc: Doc, found: Found) -> bool:
+        """A one-word name in lower case ("state", "chad") names an actor only if it is an activity."""
         span = doc[found.start:found.end]
-        if found.rule == "alias" and span.text.islower() and len(span) == 1:
-            # single lowercase words ("hamas" is fine, "state" is not) only for activities
-            return False
-        return True
+        if found.rule != "alias" or len(span) > 1 or not span.text.islower():
+            return True
+        actor = self.kb.actors.get(found.entity_id)
+        return actor is not None and actor.type == "activity"
 
     def _pattern_candidates(self, doc: Doc) -> list[Found]:
         out: list[Found] = []
@@ -292,7 +293,9 @@ class EntityMatcher:
         bound = set(self.lexicon.descriptions["name_bound_types"])
         for token in doc:
             types = nouns.get(token.lower_) or nouns.get(token.lemma_.lower())
-            if not types or token.i in taken or token.dep_ == "compound" or token.pos_ not in ("NOUN", "PROPN"):
+            if not types or token.i in taken or token.dep_ == "compound":
+                continue
+            if token.pos_ not in ("NOUN", "PROPN"):
                 continue
             dets = [c for c in token.lefts if c.dep_ in ("det", "predet", "nummod")
                     and (c.lower_ in determiners or c.lower_ in pairs)]
@@ -301,7 +304,9 @@ class EntityMatcher:
             if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
                 continue  # "the state of Aragua", "the head of the agency": not a reference back
             word = token.lemma_.lower() if set(types) <= bound else None
-            antecedent = result.last_before(dets[0].i, types, name_word=word, skip_places=True)
+            # people of a state ("these officials") are not the city they sit in
+            people = token.lower_ in ("officials", "functionaries", "authorities")
+            antecedent = result.last_before(dets[0].i, types, name_word=word, skip_places=people)
             if antecedent is None:
                 continue
             start = min(c.i for c in token.lefts if c.dep_ in ("det", "amod", "predet"))
