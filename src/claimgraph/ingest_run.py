@@ -78,8 +78,10 @@ class IngestReport:
         }
 
 
-# what the progress callback hears after each item: "new", "duplicate", "skipped" or "failed"
-Progress = Callable[[str], None]
+# What a progress display hears: (outcome, advance). advance=1 when an item is done with reading and
+# parsing (so the count moves as the work does); the outcome ("new", "duplicate", "skipped", "failed")
+# comes when it is known, for stored items only once their batch is written; None while not known yet.
+Progress = Callable[[str | None, int], None]
 
 
 def skip_reason(language: str | None) -> str | None:
@@ -110,20 +112,20 @@ class _Run:
         self.broken: BaseException | None = None  # what ended reading the inputs early, a bug
 
     # --- reporting ---------------------------------------------------------------------------
-    def _tell(self, outcome: str) -> None:
+    def _tell(self, outcome: str | None, advance: int) -> None:
         if self.progress is not None:
-            self.progress(outcome)
+            self.progress(outcome, advance)
 
-    def fail(self, source: str, doc: str | None, reason: str, code: str | None) -> None:
+    def fail(self, source: str, doc: str | None, reason: str, code: str | None, advance: int = 1) -> None:
         self.report.failed.append(Item(source, doc, reason, code))
-        self._tell("failed")
+        self._tell("failed", advance)
 
     def ingest_failure(self, failure: Failure) -> None:
         self.fail(failure.source, None, str(failure.error), failure.error.code.value)
 
-    def duplicate(self) -> None:
+    def duplicate(self, advance: int = 1) -> None:
         self.report.duplicate += 1
-        self._tell("duplicate")
+        self._tell("duplicate", advance)
 
     # --- routing -----------------------------------------------------------------------------
     def _is_known(self, article: Article) -> bool:
@@ -158,6 +160,7 @@ class _Run:
     # --- storing -----------------------------------------------------------------------------
     def add(self, article: Article, extraction: Extraction | None, status: str) -> None:
         self.batch.append((article, extraction, status))
+        self._tell(None, 1)
         if len(self.batch) >= self.batch_size:
             self.flush()
 
@@ -172,16 +175,17 @@ class _Run:
         for (article, _extraction, status), (outcome, _id) in zip(batch, results, strict=True):
             self.pending.discard(article.hash)
             if outcome == "new" and status.startswith("skipped: "):
-                self.report.skipped.append(Item(article.source, article.doc_id, status.removeprefix("skipped: ")))
-                self._tell("skipped")
+                reason = status.removeprefix("skipped: ")
+                self.report.skipped.append(Item(article.source, article.doc_id, reason))
+                self._tell("skipped", 0)
             elif outcome == "new":
                 self.report.new += 1
-                self._tell("new")
+                self._tell("new", 0)
             elif outcome == "duplicate":
-                self.duplicate()
+                self.duplicate(advance=0)
             else:
                 reason = f"{Code.STORE_WRITE.value} could not store: {outcome.removeprefix('failed: ')}"
-                self.fail(article.source, article.doc_id, reason, Code.STORE_WRITE.value)
+                self.fail(article.source, article.doc_id, reason, Code.STORE_WRITE.value, advance=0)
 
     # --- extracting --------------------------------------------------------------------------
     def extracted(self, extractor: Extractor, doc: Any, article: Article) -> None:
