@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claimgraph.extract.lexicon import SYMMETRIC
 from claimgraph.extract.pipeline import Extractor
-from claimgraph.model import Extraction
+from claimgraph.model import Entity, Extraction
 
 ClaimTuple = tuple[str, str, str, str, str, str | None]
 StanceTuple = tuple[str, str, str, str, str]
@@ -34,7 +34,7 @@ def pairs_of(extractor: Extractor, text: str) -> set[tuple[str, str]]:
     return {(c[0], c[2]) for c in claims_of(extractor, text)}
 
 
-def entity(extraction: Extraction, entity_id: str):  # noqa: ANN201 - claimgraph.model.Entity
+def entity(extraction: Extraction, entity_id: str) -> Entity:
     found = [e for e in extraction.entities if e.id == entity_id]
     assert found, f"{entity_id} not among {[e.id for e in extraction.entities]}"
     return found[0]

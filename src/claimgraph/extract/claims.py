@@ -367,9 +367,9 @@ class ClaimReader:
             ids += self.resolve(token, None)
         return ids
 
-    def resolve(self, token: Token, speaker: str | None) -> list[str]:
+    def resolve(self, token: Token, speaker: str | None, exclude: list[str] | None = None) -> list[str]:
         """Entity ids an argument names: the mention it is in (and its conjuncts), else the actors
-        named by its modifiers; pronouns go to the most recent compatible actor."""
+        named by its modifiers; pronouns go to the most recent compatible actor not in `exclude`."""
         ids: list[str] = []
         for item in conjuncts(token):
             state = self._government_of(item)
@@ -381,7 +381,7 @@ class ClaimReader:
                 if found is not None:
                     ids += [i for i in found.entity_ids if i not in ids]
                     break
-                pronoun = self._pronoun(candidate, speaker)
+                pronoun = self._pronoun(candidate, speaker, exclude or [])
                 if pronoun is not None:
                     ids.append(pronoun)
                     break
@@ -415,16 +415,14 @@ class ClaimReader:
             self.ents.entities[actor_id] = Entity(actor.id, actor.name, actor.type, country=actor.country,
                                                   wikidata=actor.wikidata)
 
-    def _pronoun(self, token: Token, speaker: str | None) -> str | None:
+    def _pronoun(self, token: Token, speaker: str | None, exclude: list[str] | None = None) -> str | None:
         word = token.lower_
         if word in FIRST_PERSON:
             return self._speaker_side(token, speaker)
         types = self.lex.descriptions["pronouns"].get(word)
         if not types or token.pos_ not in ("PRON", "DET"):
             return None
-        if word in ("he", "she", "him", "his", "her") and self.last_speaker and word in ("he", "she"):
-            pass
-        found = self.ents.last_before(token.i, types, skip_places=True)
+        found = self.ents.last_before(token.i, types, exclude=exclude or [], skip_places=True)
         return found.entity_id if found is not None else None
 
     def _speaker_side(self, token: Token, speaker: str | None) -> str | None:
@@ -505,13 +503,14 @@ class ClaimReader:
         speaker = self.speaker(cue, report)
         polarity = stance.polarity(cue, report, self.lex)
         modality = stance.modality(cue, report, self.lex)
-        subjects = self._ids(proposal.subjects, speaker)
+        subjects = self._ids(proposal.subjects, speaker, [])
         if proposal.pairwise:
             pairs = [(a, b) for n, a in enumerate(subjects) for b in subjects[n + 1:]]
         elif proposal.rule.startswith("title_kb:"):
             pairs = [(s, proposal.rule.split(":", 1)[1]) for s in subjects]
         else:
-            objects = self._ids(proposal.objects, speaker)
+            # a pronoun object does not point back at its own clause's subject ("X expects Y to use it")
+            objects = self._ids(proposal.objects, speaker, subjects)
             pairs = [(s, o) for s in subjects for o in objects]
         for subject, obj in pairs:
             relation = self._relation(proposal, subject, obj)
@@ -520,10 +519,10 @@ class ClaimReader:
             self._add(Claim(subject, relation, obj, polarity, modality, speaker, sent.text,
                             sent.start_char, sent.end_char, cue.text, proposal.rule))
 
-    def _ids(self, tokens: list[Token], speaker: str | None) -> list[str]:
+    def _ids(self, tokens: list[Token], speaker: str | None, exclude: list[str]) -> list[str]:
         out: list[str] = []
         for token in tokens:
-            out += [i for i in self.resolve(token, speaker) if i not in out]
+            out += [i for i in self.resolve(token, speaker, exclude) if i not in out]
         return out
 
     def _relation(self, proposal: Proposal, subject: str, obj: str) -> str | None:

@@ -18,10 +18,15 @@ CLAUSE_EXITS = {"nsubj", "nsubjpass", "csubj", "appos", "relcl"}
 
 def scope(cue: Token, report: Token | None) -> list[Token]:
     chain: list[Token] = []
+    skip_head = False
     for token in path_up(cue):
         if report is not None and token.i == report.i:
             break
-        chain.append(token)
+        if not skip_head:
+            chain.append(token)
+        # "was not leaving and would go on supporting": a conjunct with its own auxiliary
+        # is a clause of its own; the first conjunct's negation stays there
+        skip_head = token.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children)
         if token.dep_ in CLAUSE_EXITS:
             break
     return chain

@@ -117,14 +117,26 @@ def conjuncts(token: Token) -> list[Token]:
     return [token, *token.conjuncts]
 
 
+MODIFIER_ORDER = {"compound": 0, "nmod": 0, "appos": 1, "npadvmod": 1, "poss": 2}
+
+
+def _hyphen_modifier(token: Token) -> bool:
+    """'Iran' in 'Iran-backed militias' or 'China-based firms' describes, it does not refer."""
+    doc = token.doc
+    return token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and doc[token.i + 2].is_lower
+
+
 def expansion(token: Token, depth: int = 0) -> Iterator[Token]:
-    """Tokens that may name the actor an argument refers to: the token, then poss/compound/appos
-    modifiers and 'of'/'such as'/'including' objects, breadth first."""
+    """Tokens that may name the actor an argument refers to: the token, then compound/appos/poss
+    modifiers and 'of'/'such as'/'including' objects ("Pakistan's ISI agency" is the ISI)."""
     yield token
     if depth >= 3:
         return
-    for child in token.children:
-        if child.dep_ in ("poss", "compound", "nmod", "appos", "npadvmod"):
+    children = sorted(token.children, key=lambda c: MODIFIER_ORDER.get(c.dep_, 3))
+    for child in children:
+        if _hyphen_modifier(child):
+            continue
+        if child.dep_ in MODIFIER_ORDER:
             yield from expansion(child, depth + 1)
         elif child.dep_ == "prep" and child.lower_ in EXPANDING_PREPS:
             for grandchild in child.children:

@@ -114,6 +114,7 @@ class EntityMatcher:
         self.demonyms: dict[str, str] = {}
         self.leaders: dict[str, str] = {}
         self.surnames: dict[str, str] = {}
+        self.not_actors = {normalise_name(n) for n in lexicon.descriptions["not_actors"]}
         self._build(nlp)
 
     # -- building ---------------------------------------------------------------------------------
@@ -245,6 +246,8 @@ class EntityMatcher:
         span = _trim(ent)
         if span is None or taken.intersection(range(span.start, span.end)):
             return
+        if not self._actor_like(span):
+            return
         key = normalise_name(span.text)
         actor_id = self.by_norm.get(key)
         if actor_id is None and ent.label_ == "PERSON" and len(span) == 1:
@@ -254,6 +257,16 @@ class EntityMatcher:
         else:
             self._add_provisional(result, span, ent.label_)
         taken.update(range(span.start, span.end))
+
+    def _actor_like(self, span: Span) -> bool:
+        """NER also tags labels and title words: 'Foreign Terrorist Organization', 'Supreme' (Leader)."""
+        text = normalise_name(span.text)
+        if text in self.not_actors:
+            return False
+        following = span.doc[span.end] if span.end < len(span.doc) else None
+        if len(span) == 1 and following is not None and following.lower_ in self.lexicon.titles_set:
+            return False
+        return not _headline(span.sent)
 
     def _add_provisional(self, result: DocEntities, span: Span, label: str) -> None:
         entity_id = slug(span.text)
@@ -318,6 +331,12 @@ class EntityMatcher:
             result.add(found)
             taken.update(range(found.start, found.end))
             self._remember_form(result.entities[antecedent.entity_id], doc[found.start:found.end])
+
+
+def _headline(sent: Span) -> bool:
+    """Title Case lines make NER see organisations everywhere; trust only the knowledge base there."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
 def _trim(ent: Span) -> Span | None:
