@@ -32,6 +32,8 @@ def reporting_verb(cue: Token, lex: Lexicon) -> Token | None:
         if token.lemma_.lower() in reporting and below.dep_ in REPORTED:
             if below.dep_ == "conj" and below.pos_ in ("VERB", "AUX"):
                 continue  # "X said A and supports B": the second verb is a claim of its own
+            if below.dep_ in ("dobj", "obj") and token.lemma_.lower() not in lex.np_reporting_verbs:
+                continue  # "maintains a presence" is no report; "denies any ties" is
             return token
     return _parenthetical(path[-1], lex)
 

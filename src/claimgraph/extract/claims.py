@@ -79,6 +79,11 @@ class ClaimReader:
     last_speaker: str | None = None
     affiliation: dict[str, str] = field(default_factory=dict)
     authors: dict[str, str] = field(default_factory=dict)
+    demonym_map: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def demonyms(self) -> dict[str, str]:
+        return self.demonym_map
 
     def read(self) -> list[Claim]:
         self.quotes = find_quotes(self.doc, self.lex)
@@ -105,6 +110,8 @@ class ClaimReader:
                 yield from self._subject_to(token)
             if token.pos_ == "VERB" and (lemma in lex.receiving_verbs or lemma in lex.money_giving_verbs):
                 yield from self._money(token, lemma)
+            if token.pos_ in ("VERB", "AUX"):
+                yield from self._alongside(token)
         yield from self._activities(sent)
         yield from self._memberships(sent)
 
@@ -138,19 +145,30 @@ class ClaimReader:
         if is_passive(verb):
             agent = agent_of(verb)
             patient = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if not patient and verb.dep_ == "conj":  # "is based in X and is headed by Y"
+                shared = grammatical_subject(verb.head)
+                patient = [shared] if shared is not None else []
             if agent is not None:
                 return [agent], patient
             by_prep = prep_objects(verb, preps) if preps else []
             return (patient, by_prep) if by_prep else ([], [])
         subject = logical_subject(verb)
         objects: list[Token] = []
-        obj = direct_object(verb) or _complement_subject(verb)
+        obj = direct_object(verb) or _complement_subject(verb) or self._misparsed_object(verb)
         if obj is not None and not prep_only:
             objects.append(obj)
         objects += prep_objects(verb, preps)
         if obj is not None and prep_only:
             objects += prep_objects(obj, preps)  # "paved the way for X"
         return ([subject] if subject is not None else []), objects
+
+    def _misparsed_object(self, verb: Token) -> Token | None:
+        """'shelters MS-13' is sometimes parsed with the name as a number: take a name right after the verb."""
+        for child in verb.rights:
+            if child.dep_ in ("advmod", "npadvmod", "attr", "oprd") and self.ents.at(child) is not None:
+                return child
+            break
+        return None
 
     def _noun(self, noun: Token, lemma: str) -> Iterator[Proposal]:
         cue = self.lex.nouns[lemma]
@@ -159,6 +177,11 @@ class ClaimReader:
                     if p.lemma_.lower() not in self.lex.guidance]
         agents = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod")]
         agents += prep_objects(noun, cue.agent_preps)
+        for clause in (c for c in noun.children if c.dep_ == "relcl"):
+            if clause.lemma_.lower() in self.lex.giving_verbs:  # "the attack that X launched against Y"
+                doer = grammatical_subject(clause)
+                agents = agents or ([doer] if doer is not None and doer.i != noun.i else [])
+                patients = patients or prep_objects(clause, cue.patient_preps)
         anchor = noun.head if noun.dep_ == "compound" else noun
         governor = anchor.head
         gov_lemma = governor.lemma_.lower()
@@ -166,7 +189,7 @@ class ClaimReader:
             if gov_lemma in self.lex.receiving_verbs:
                 patients = patients or [t for t in [logical_subject(governor)] if t is not None]
                 agents = agents or prep_objects(governor, ("from",))
-            elif gov_lemma in self.lex.giving_verbs:
+            elif gov_lemma in self.lex.giving_verbs or gov_lemma in self.lex.stance["negations"]["verbs"]:
                 if not self._actor_tokens(agents):
                     agents = [t for t in [logical_subject(governor)] if t is not None]
                 patients = patients or prep_objects(governor, cue.patient_preps)
@@ -180,6 +203,9 @@ class ClaimReader:
         elif anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
             holder = anchor.head.head  # "Mexico's level of cooperation with us"
             agents = agents or [c for c in holder.children if c.dep_ == "poss"]
+        if cue.relation in SYMMETRIC and not patients:
+            # "Iran-Hezbollah cooperation": the parse nests one name inside the other
+            agents = [t for a in agents for t in (a.subtree if a.dep_ == "compound" else [a])]
         if cue.relation in SYMMETRIC and not patients and len(self._actor_tokens(agents)) >= 2:
             yield Proposal(agents, cue.relation, [], noun, f"noun:{lemma}", pairwise=True)
             return
@@ -188,6 +214,16 @@ class ClaimReader:
             return
         if agents and patients:
             yield Proposal(agents, cue.relation, patients, noun, f"noun:{lemma}")
+
+    def _alongside(self, verb: Token) -> Iterator[Proposal]:
+        """'fought alongside X', 'operates together with X': partners, whatever the verb."""
+        partners = prep_objects(verb, ("alongside",))
+        for child in verb.children:
+            if child.lower_ == "together" and child.dep_ == "advmod":
+                partners += prep_objects(child, ("with",))
+        doer = logical_subject(verb)
+        if partners and doer is not None:
+            yield Proposal([doer], "cooperates_with", partners, verb, "alongside")
 
     def _money(self, verb: Token, lemma: str) -> Iterator[Proposal]:
         """'took bribes from X': X finances the taker; 'delivered cash to Y': the giver finances Y."""
@@ -241,6 +277,8 @@ class ClaimReader:
         if relation == "member_of":
             groups += prep_objects(noun, ("at", "for"))
         if not groups:
+            if relation == "member_of" and lemma in self._state_titles:
+                yield Proposal(holders, "member_of", [], noun, "title_kb")  # "X, Secretary of State"
             return
         if relation == "directed_by":
             yield Proposal(groups, "directs", holders, noun, f"role:{lemma}")
@@ -317,9 +355,7 @@ class ClaimReader:
             if org is not None:
                 yield Proposal([person], "member_of", [org], person, "title")
             elif title in self._state_titles:
-                parent = self._kb_parent(found.entity_id)
-                if parent is not None:
-                    yield Proposal([person], "member_of", [], person, f"title_kb:{parent}")
+                yield Proposal([person], "member_of", [], person, "title_kb")
             for outlet in prep_objects(person, tuple(self.lex.titles["media_preps"])):
                 yield Proposal([person], "member_of", [outlet], person, "media")
 
@@ -385,7 +421,19 @@ class ClaimReader:
                 if pronoun is not None:
                     ids.append(pronoun)
                     break
+                nation = self._demonym(candidate)
+                if nation is not None:  # "the Colombian president", "a Lebanese diplomat"
+                    ids.append(nation)
+                    break
         return ids
+
+    def _demonym(self, token: Token) -> str | None:
+        if token.dep_ not in ("amod", "compound") or not token.text[:1].isupper():
+            return None
+        state = self.demonyms.get(token.text)
+        if state is not None:
+            self._ensure_entity(state)
+        return state
 
     def _government_of(self, noun: Token) -> str | None:
         """'his government', 'Chávez's administration': the state the person serves."""
@@ -422,6 +470,9 @@ class ClaimReader:
         types = self.lex.descriptions["pronouns"].get(word)
         if not types or token.pos_ not in ("PRON", "DET"):
             return None
+        if types == ["person"] and speaker is not None and self.ents.type_of(speaker) == "person" \
+                and speaker not in (exclude or []):
+            return speaker  # "X said that he had delivered ...": he is the speaker
         found = self.ents.last_before(token.i, types, exclude=exclude or [], skip_places=True)
         return found.entity_id if found is not None else None
 
@@ -436,6 +487,8 @@ class ClaimReader:
     # -- speaker ----------------------------------------------------------------------------------
     def speaker(self, cue: Token, report: Token | None) -> str | None:
         if report is not None:
+            if is_passive(report) and agent_of(report) is None:
+                return None  # "X is suspected of ...": nobody named says so
             return self._speaker_of(logical_subject(report))
         named = according_to(cue, self.lex)
         if named is not None:
@@ -506,8 +559,9 @@ class ClaimReader:
         subjects = self._ids(proposal.subjects, speaker, [])
         if proposal.pairwise:
             pairs = [(a, b) for n, a in enumerate(subjects) for b in subjects[n + 1:]]
-        elif proposal.rule.startswith("title_kb:"):
-            pairs = [(s, proposal.rule.split(":", 1)[1]) for s in subjects]
+        elif proposal.rule == "title_kb":
+            # a title with no organisation named: the state the knowledge base says the person serves
+            pairs = [(s, parent) for s in subjects if (parent := self._kb_parent(s)) is not None]
         else:
             # a pronoun object does not point back at its own clause's subject ("X expects Y to use it")
             objects = self._ids(proposal.objects, speaker, subjects)
@@ -572,8 +626,9 @@ def _complement_subject(verb: Token) -> Token | None:
     return None
 
 
-def read_claims(doc: Doc, ents: DocEntities, kb: KnowledgeBase, lex: Lexicon) -> list[Claim]:
-    return ClaimReader(doc, ents, kb, lex).read()
+def read_claims(doc: Doc, ents: DocEntities, kb: KnowledgeBase, lex: Lexicon,
+                demonyms: dict[str, str] | None = None) -> list[Claim]:
+    return ClaimReader(doc, ents, kb, lex, demonym_map=demonyms or {}).read()
 
 
 __all__ = ["ClaimReader", "read_claims", "path_up"]

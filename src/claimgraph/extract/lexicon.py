@@ -59,12 +59,14 @@ class Lexicon:
     money_giving_verbs: set[str] = field(default_factory=set)
 
     reporting_verbs: set[str] = field(default_factory=set)
+    np_reporting_verbs: set[str] = field(default_factory=set)
     titles_set: set[str] = field(default_factory=set)
     state_titles: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         # looked up once per token: keep them as sets
         self.reporting_verbs = set(self.attribution["reporting_verbs"])
+        self.np_reporting_verbs = set(self.attribution["np_reporting_verbs"])
         self.titles_set = set(self.titles["titles"])
         self.state_titles = set(self.titles["state_titles"])
 

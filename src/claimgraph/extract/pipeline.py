@@ -55,7 +55,7 @@ class Extractor:
 
     def extract_doc(self, doc: Doc, doc_id: str) -> Extraction:
         ents = self.matcher.find(doc)
-        claims = read_claims(doc, ents, self.kb, self.lexicon)
+        claims = read_claims(doc, ents, self.kb, self.lexicon, self.matcher.demonyms)
         mentions = [
             Mention(doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1]), doc[f.start:f.end].text,
                     entity_id, f.rule)

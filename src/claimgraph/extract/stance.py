@@ -26,7 +26,8 @@ def scope(cue: Token, report: Token | None) -> list[Token]:
             chain.append(token)
         # "was not leaving and would go on supporting": a conjunct with its own auxiliary
         # is a clause of its own; the first conjunct's negation stays there
-        skip_head = token.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children)
+        skip_head = token.dep_ in ("conj", "advcl") and \
+            any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in token.children)
         if token.dep_ in CLAUSE_EXITS:
             break
     return chain

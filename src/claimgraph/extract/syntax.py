@@ -154,7 +154,9 @@ def prep_objects(head: Token, preps: tuple[str, ...] | set[str]) -> list[Token]:
     out: list[Token] = []
     for child in head.children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
-            out.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
+            # "across South America and into the United States": coordinated prepositions count too
+            for prep in [child, *(c for c in child.conjuncts if c.pos_ == "ADP")]:
+                out.extend(g for g in prep.children if g.dep_ in ("pobj", "pcomp"))
             # "in concert with": the object hangs one preposition lower
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":

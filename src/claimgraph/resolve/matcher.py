@@ -184,6 +184,9 @@ class EntityMatcher:
         # "Georgia Worrell" is a person, not the country: a longer PERSON name beats a place inside it
         people = [(ent.start, ent.end) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1]
         found = [f for f in found if not self._inside_person(f, people)]
+        # "U.S. District Court for ...": a longer organisation name that starts with a state's name
+        bodies = [(ent.start, ent.end) for ent in doc.ents if ent.label_ == "ORG" and len(ent) > 2]
+        found = [f for f in found if not self._leads_organisation(f, bodies)]
         for f in found:
             # "officials in Washington": a capital after a locative preposition is a place, not a government
             root = doc[f.start:f.end].root
@@ -191,6 +194,12 @@ class EntityMatcher:
                 f.scope = "place"
         found += [Found(s, e, doc.vocab.strings[m], "acronym") for m, s, e in self.exact(doc)]
         return [f for f in found if self._plausible(doc, f)]
+
+    def _leads_organisation(self, found: Found, bodies: list[tuple[int, int]]) -> bool:
+        actor = self.kb.actors.get(found.entity_id)
+        if actor is None or actor.type != "state":
+            return False
+        return any(s == found.start and e - s > found.end - found.start + 1 for s, e in bodies)
 
     def _inside_person(self, found: Found, people: list[tuple[int, int]]) -> bool:
         actor = self.kb.actors.get(found.entity_id)
@@ -237,7 +246,9 @@ class EntityMatcher:
     @staticmethod
     def _remember_form(entity: Entity, span: Span) -> None:
         text = span.text
-        if text.lower() not in PRONOUNS and text not in entity.mentions:
+        if text.lower() in PRONOUNS and not text.isupper():
+            return  # "they" is no name; "US" is
+        if text not in entity.mentions:
             entity.mentions.append(text)
 
     def _add_ner(self, result: DocEntities, ent: Span, taken: set[int], doc: Doc) -> None:
