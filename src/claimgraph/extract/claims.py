@@ -112,6 +112,10 @@ class ClaimReader:
                 yield from self._money(token, lemma)
             if token.pos_ in ("VERB", "AUX"):
                 yield from self._alongside(token)
+            if lemma in lex.with_verbs and token.pos_ == "VERB":
+                yield from self._supplied_with(token)
+            if token.lower_ in lex.hyphen_cues and token.i >= 2 and token.nbor(-1).text == "-":
+                yield from self._hyphenated(token)
         yield from self._activities(sent)
         yield from self._memberships(sent)
 
@@ -214,6 +218,34 @@ class ClaimReader:
             return
         if agents and patients:
             yield Proposal(agents, cue.relation, patients, noun, f"noun:{lemma}")
+
+    def _supplied_with(self, verb: Token) -> Iterator[Proposal]:
+        """'supplied the Houthis with missiles': the 'with' noun says which relation."""
+        receiver, doer = direct_object(verb), logical_subject(verb)
+        if receiver is None or doer is None:
+            return
+        for thing in prep_objects(verb, ("with",)):
+            cue = self.lex.nouns.get(thing.lemma_.lower())
+            relation = cue.relation if cue is not None else None
+            if relation is None and thing.lower_ in self.lex.money_nouns:
+                relation = "finances"
+            if relation is not None:
+                yield Proposal([doer], relation, [receiver], verb, "supplied_with")
+
+    def _hyphenated(self, participle: Token) -> Iterator[Proposal]:
+        """'the Iran-backed Houthis', 'Kata'ib Hezbollah, an Iran-backed militia'."""
+        name = self.ents.at(participle.nbor(-2))
+        if name is None:
+            return
+        described = participle.head
+        if described.dep_ == "appos" and self.ents.at(described) is None:
+            described = described.head
+        elif described.dep_ == "attr" and self.ents.at(described) is None:
+            subject = grammatical_subject(described.head)
+            described = subject if subject is not None else described
+        relation = self.lex.hyphen_cues[participle.lower_]
+        yield Proposal([participle.nbor(-2)], relation, [described], participle, "hyphen", pairwise=False,
+                       place_relation="operates_in" if relation == "operates_in" else None)
 
     def _alongside(self, verb: Token) -> Iterator[Proposal]:
         """'fought alongside X', 'operates together with X': partners, whatever the verb."""

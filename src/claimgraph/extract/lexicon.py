@@ -56,6 +56,8 @@ class Lexicon:
     activities: dict[str, Any]
     operate_verbs: set[str] = field(default_factory=set)
     money_nouns: set[str] = field(default_factory=set)
+    hyphen_cues: dict[str, str] = field(default_factory=dict)
+    with_verbs: set[str] = field(default_factory=set)
     money_giving_verbs: set[str] = field(default_factory=set)
 
     reporting_verbs: set[str] = field(default_factory=set)
@@ -130,6 +132,8 @@ def load_lexicon() -> Lexicon:
         receiving_verbs=set(relations["receiving_verbs"]),
         giving_verbs=set(relations["giving_verbs"]),
         money_nouns=set(relations["money_nouns"]),
+        hyphen_cues={k: _check_relation(v, "hyphen_cues") for k, v in relations["hyphen_cues"].items()},
+        with_verbs=set(relations["with_verbs"]),
         money_giving_verbs=set(relations["money_giving_verbs"]),
         stance=_read("stance.yaml"),
         attribution=_read("attribution.yaml"),

@@ -69,7 +69,7 @@ def polarity(cue: Token, report: Token | None, lex: Lexicon) -> str:
     return "denied" if count % 2 else "affirmed"
 
 
-def _hedged_token(token: Token, lex: Lexicon) -> bool:
+def _hedged_token(token: Token, lex: Lexicon, reported: bool = False) -> bool:
     hedges = lex.stance["hedges"]
     lemma = token.lemma_.lower()
     if lemma in hedges["raising_verbs"] and token.pos_ == "VERB":
@@ -79,7 +79,8 @@ def _hedged_token(token: Token, lex: Lexicon) -> bool:
     for child in token.children:
         word = child.lower_
         if child.dep_ == "aux" and word in hedges["modals"]:
-            return True
+            # "said the group would keep fighting": reported speech shifts will to would
+            return not (reported and word == "would")
         if child.dep_ == "advmod" and word in hedges["adverbs"]:
             return True
         if child.dep_ == "amod" and word in hedges["adjectives"]:
@@ -96,7 +97,7 @@ def _phrase(token: Token) -> str:
 
 
 def modality(cue: Token, report: Token | None, lex: Lexicon) -> str:
-    if any(_hedged_token(t, lex) for t in scope(cue, report)):
+    if any(_hedged_token(t, lex, report is not None) for t in scope(cue, report)):
         return "hedged"
     if report is not None and report.lemma_.lower() in lex.stance["hedges"]["reporting_verbs"]:
         return "hedged"
