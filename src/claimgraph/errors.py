@@ -5,10 +5,10 @@ Ranges: E1xx ingest, E2xx store, E3xx extraction and models, E4xx usage.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     # ingest
     EMPTY = "E101"
     BINARY = "E102"
@@ -33,6 +33,7 @@ class Code(str, Enum):
     MODEL_MISSING = "E301"
     LEXICON_INVALID = "E302"
     KB_INVALID = "E303"
+    EXTRACTION_FAILED = "E304"  # the rules failed on one document; the batch goes on
     # usage
     BAD_OPTION = "E401"
 

@@ -128,8 +128,7 @@ class _Run:
         self._tell("duplicate", advance)
 
     # --- routing -----------------------------------------------------------------------------
-    def _is_known(self, article: Article) -> bool:
-        digest = article.hash
+    def _is_known(self, digest: str) -> bool:
         if digest in self.pending:
             return True
         try:
@@ -143,14 +142,16 @@ class _Run:
             for outcome in outcomes:
                 if isinstance(outcome, Failure):
                     self.ingest_failure(outcome)
-                elif self._is_known(outcome):
+                    continue
+                digest = outcome.hash  # a property that hashes the whole text: once is enough
+                if self._is_known(digest):
                     self.duplicate()
                 elif (reason := skip_reason(outcome.language)) is not None:
-                    self.pending.add(outcome.hash)
+                    self.pending.add(digest)
                     self.add(outcome, None, f"skipped: {reason}")
                 else:
-                    self.pending.add(outcome.hash)
-                    self.parsing[outcome.hash] = outcome
+                    self.pending.add(digest)
+                    self.parsing[digest] = outcome
                     yield outcome
         except Exception as error:
             self.broken = error
@@ -201,7 +202,9 @@ class _Run:
 
     def extraction_failed(self, article: Article, error: BaseException) -> None:
         self.pending.discard(article.hash)
-        self.fail(article.source, article.doc_id, f"extraction failed: {type(error).__name__}: {error}", None)
+        code = Code.EXTRACTION_FAILED.value
+        reason = f"{code} extraction failed: {type(error).__name__}: {error}"
+        self.fail(article.source, article.doc_id, reason, code)
 
     def retry_alone(self, extractor: Extractor) -> None:
         """After a crash of the pipe: parse each document it held on its own."""

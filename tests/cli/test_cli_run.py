@@ -70,7 +70,7 @@ def test_a_failing_rule_fails_one_document(tmp_path: Path, store: Store, extract
     report = run_ingest([str(folder)], store, extractor, batch_size=6)
     assert report.new == 19
     assert [(item.doc, item.reason) for item in report.failed] == [
-        ("d07", "extraction failed: ValueError: a rule tripped")]
+        ("d07", "E304 extraction failed: ValueError: a rule tripped")]
     assert store.counts()["documents"] == 19
 
 

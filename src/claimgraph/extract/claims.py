@@ -167,7 +167,7 @@ class ClaimReader:
         return ([subject] if subject is not None else []), objects
 
     def _misparsed_object(self, verb: Token) -> Token | None:
-        """'shelters MS-13' is sometimes parsed with the name as a number: take a name right after the verb."""
+        """'shelters MS-13' may be parsed with the name as a number: take a name right after the verb."""
         for child in verb.rights:
             if child.dep_ in ("advmod", "npadvmod", "attr", "oprd") and self.ents.at(child) is not None:
                 return child
