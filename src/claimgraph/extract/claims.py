@@ -49,8 +49,8 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "engages_in": (ACTORS - {"media", "intl_org"}, {"activity"}),
     "operates_in": (ACTORS - {"state", "media"}, {"place", "state"}),
 }
-OBJECT_CONTROL = {"allow", "permit", "let", "invite", "ask", "order", "force", "help", "enable", "encourage",
-                  "urge", "tell", "instruct", "authorize", "authorise", "pay", "hire", "train", "use"}
+STEERING = {"directs", "supports", "finances", "arms", "harbors", "facilitates"}
+PLACING = {"bring", "place", "put", "keep", "leave", "return"}
 FIRST_PERSON = {"we", "us", "our"}
 
 
@@ -66,6 +66,7 @@ class Proposal:
     place_relation: str | None = None
     person_relation: str | None = None
     person_only: bool = False
+    object_types: tuple[str, ...] = ()
     pairwise: bool = False  # symmetric relation among the subjects themselves ("Tehran and Caracas signed")
 
 
@@ -135,7 +136,7 @@ class ClaimReader:
         if not subjects or not objects:
             return
         yield Proposal(subjects, cue.relation, objects, verb, f"verb:{lemma}", cue.place_relation,
-                       cue.person_relation, cue.person_only)
+                       cue.person_relation, cue.person_only, cue.object_types)
 
     def _has_complement(self, verb: Token, kind: str) -> bool:
         for child in verb.children:
@@ -294,7 +295,9 @@ class ClaimReader:
         if verb.pos_ not in ("VERB", "AUX"):
             return
         directors = [c for c in noun.children if c.dep_ == "poss"] + prep_objects(noun, ("of", "from", "by"))
-        doer = logical_subject(verb)
+        # "bring the unit under the control of X": what is brought is directed, not who brings it
+        placed = direct_object(verb) if verb.lemma_.lower() in PLACING else None
+        doer = placed if placed is not None else logical_subject(verb)
         if directors and doer is not None:
             yield Proposal(directors, "directs", [doer], noun, f"guidance:{lemma}")
 
@@ -624,10 +627,18 @@ class ClaimReader:
             relation = proposal.person_relation
         elif proposal.person_only and s_type != "person":
             return None
+        elif proposal.object_types and o_type not in proposal.object_types:
+            return None
+        if relation in STEERING and self._parent_of(subject) == obj:
+            return None  # "the IRGC runs Tehran's operations": a body does not steer its own state
         subjects_ok, objects_ok = ALLOWED[relation]
         if s_type not in subjects_ok or o_type not in objects_ok:
             return None
         return relation
+
+    def _parent_of(self, entity_id: str) -> str | None:
+        actor = self.kb.get(entity_id)
+        return actor.parent if actor is not None else None
 
     def _as_place(self, proposal: Proposal, obj: str) -> bool:
         """'uses the Venezuelan territory as rearguard': the state named as ground, not as actor."""

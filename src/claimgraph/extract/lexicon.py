@@ -31,6 +31,7 @@ class VerbCue:
     needs_as: bool = False
     needs_list: bool = False
     object_nouns: tuple[str, ...] = ()
+    object_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def _verb(lemma: str, spec: dict[str, Any]) -> VerbCue:
         person_only=bool(spec.get("person_only")), needs_xcomp=spec.get("needs_xcomp"),
         needs_as=bool(spec.get("needs_as")), needs_list=bool(spec.get("needs_list")),
         object_nouns=tuple(spec.get("object_nouns", ())),
+        object_types=tuple(spec.get("object_types", ())),
     )
 
 
