@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import sys
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,6 +34,21 @@ def shell_quote(value: str) -> str:
     return shlex.quote(value)
 
 
+def program_name() -> str:
+    """How the user can call us again: 'claimgraph' when it is on PATH, else the path they used
+    ('.venv/bin/claimgraph' after `make demo`), so every hint can be pasted as it is."""
+    invoked = Path(sys.argv[0])
+    if invoked.name != "claimgraph":
+        return "claimgraph"
+    on_path = shutil.which("claimgraph")
+    if on_path and Path(on_path).resolve() == invoked.resolve():
+        return "claimgraph"
+    try:
+        return str(invoked.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(invoked)
+
+
 def summarise(store: Store, db_option: str | None = None) -> dict[str, Any]:
     """Counts, entities by type, claims by relation, the most connected actors and hints, as JSON data.
 
@@ -39,7 +57,7 @@ def summarise(store: Store, db_option: str | None = None) -> dict[str, Any]:
     counts = store.counts()
     entities = store.entities()
     by_type = Counter(entity["type"] for entity in entities)
-    by_relation = Counter(claim["relation"] for claim in store.claims())
+    by_relation = Counter(store.relation_counts())
     actors = [e for e in entities if e["type"] not in NOT_ACTORS and e["claim_count"] > 0]
     top = sorted(actors, key=lambda e: (-e["claim_count"], -e["mention_count"], e["id"]))[:TOP_ACTORS]
     return {
@@ -72,16 +90,17 @@ def hints(entities: list[dict[str, Any]], by_type: Counter[str], by_relation: Co
           db_option: str | None) -> list[str]:
     """Commands worth running next on this store, most telling first."""
     db = f" --db {shell_quote(db_option)}" if db_option else ""
+    me = program_name()
     if not entities:
-        return [f"claimgraph ingest examples/corpus{db}", f"claimgraph summary{db}"]
+        return [f"{me} ingest examples/corpus{db}", f"{me} summary{db}"]
     found: list[str] = []
     groups = [e for e in entities if e["type"] in GROUPS and e["claim_count"] > 0]
     if groups:  # entities() comes most claimed first
-        found.append(f"claimgraph claims --entity {shell_quote(groups[0]['name'])}{db}")
+        found.append(f"{me} claims --entity {shell_quote(groups[0]['name'])}{db}")
     group_type = max(GROUPS, key=lambda t: (by_type[t], t == GROUPS[0]))
     entity_type = group_type if by_type[group_type] else by_type.most_common(1)[0][0]
-    found.append(f"claimgraph entities --type {entity_type}{db}")
+    found.append(f"{me} entities --type {entity_type}{db}")
     if by_relation:
-        found.append(f"claimgraph claims --relation {by_relation.most_common(1)[0][0]}{db}")
-    found.append(f"claimgraph claims --json{db} > claims.json")
+        found.append(f"{me} claims --relation {by_relation.most_common(1)[0][0]}{db}")
+    found.append(f"{me} claims --json{db} > claims.json")
     return found

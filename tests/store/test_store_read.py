@@ -100,3 +100,11 @@ def test_reopening_keeps_everything(filled: Store, db_path: Path) -> None:
     with open_store(str(db_path)) as again:
         assert (again.counts(), again.claims(), again.entities()) == before
         assert again.add_document(*heron())[0] == "duplicate"
+
+
+def test_relation_counts_match_the_claims(filled: Store) -> None:
+    from collections import Counter
+
+    expected = Counter(row["relation"] for row in filled.claims())
+    assert filled.relation_counts() == dict(expected)
+    assert sum(filled.relation_counts().values()) == filled.counts()["claims"]

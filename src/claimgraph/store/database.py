@@ -238,6 +238,12 @@ class Store:
                 query = query.limit(limit)
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def relation_counts(self) -> dict[str, int]:
+        """Claims per relation, counted by the database (a summary must not load every claim)."""
+        query = select(claims.c.relation, func.count()).group_by(claims.c.relation)
+        with self._engine.connect() as conn:
+            return {relation: int(n) for relation, n in conn.execute(query)}
+
     def counts(self) -> dict[str, int]:
         """How many documents (all, ok, skipped), entities, claims and mentions are stored."""
         def count(table: Any, *where: ColumnElement[bool]) -> Any:
