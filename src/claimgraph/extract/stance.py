@@ -16,6 +16,32 @@ from claimgraph.extract.syntax import agent_of, is_passive, path_up
 CLAUSE_EXITS = {"nsubj", "nsubjpass", "csubj", "appos", "relcl"}
 
 
+# "while Iran funds Hezbollah": a subordinate clause of its own, not in its main clause's scope
+SEPARATE_CLAUSE_MARKS = {"while", "whereas", "although", "though", "because", "since", "after", "before",
+                         "when", "if", "unless", "as"}
+# verbs that make a noun their predicate ("has ties to", "provided support to"): their hedges count;
+# other verbs only presuppose the noun ("may have assisted the gang's operations in X")
+LIGHT_VERBS = {"have", "be", "provide", "give", "offer", "maintain", "receive", "get", "deny", "reject",
+               "find", "establish", "show", "seek", "build", "forge", "sign", "launch", "conduct", "wage",
+               "carry", "mount", "take", "accept", "enjoy", "impose", "extend", "lend", "supply", "deliver"}
+
+
+def _own_clause(token: Token) -> bool:
+    """A conjunct with its own auxiliary or subject, or a clause opened by 'while', 'although'..."""
+    if token.dep_ == "conj":
+        return any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in token.children)
+    if token.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in SEPARATE_CLAUSE_MARKS for c in token.children)
+    return False
+
+
+def _leaves_noun_phrase(token: Token) -> bool:
+    """Climbing from a noun into a verb that only takes it as an argument."""
+    head = token.head
+    return token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "obj", "nsubj", "pobj") \
+        and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in LIGHT_VERBS
+
+
 def scope(cue: Token, report: Token | None) -> list[Token]:
     chain: list[Token] = []
     skip_head = False
@@ -24,11 +50,9 @@ def scope(cue: Token, report: Token | None) -> list[Token]:
             break
         if not skip_head:
             chain.append(token)
-        # "was not leaving and would go on supporting": a conjunct with its own auxiliary
-        # is a clause of its own; the first conjunct's negation stays there
-        skip_head = token.dep_ in ("conj", "advcl") and \
-            any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in token.children)
-        if token.dep_ in CLAUSE_EXITS:
+        # "was not leaving and would go on supporting": the first conjunct's negation stays there
+        skip_head = _own_clause(token)
+        if token.dep_ in CLAUSE_EXITS or (cue.pos_ in ("NOUN", "PROPN") and _leaves_noun_phrase(token)):
             break
     return chain
 
