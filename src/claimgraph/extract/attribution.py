@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from claimgraph.extract.lexicon import Lexicon
 from claimgraph.extract.syntax import logical_subject, path_up
@@ -70,28 +71,37 @@ def _phrase_object(prep: Token, phrases: list[tuple[str, ...]]) -> Token | None:
     return None
 
 
+NEARBY = 12  # tokens to look at beside a quotation for its attribution ("..., Rubio said.")
+
+
 def find_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     """Quoted passages and the subject of the reporting verb right after or right before each."""
     quotes: list[Quote] = []
+    starts: list[int] | None = None
     for match in QUOTES.finditer(doc.text):
+        if starts is None:  # token offsets, once per document that has quotes at all
+            starts = [token.idx for token in doc]
         start, end = match.span(1)
-        quotes.append(Quote(start, end, _quote_speaker(doc, start, end, lex)))
+        quotes.append(Quote(start, end, _quote_speaker(doc, starts, start, end, lex)))
     return quotes
 
 
-def _quote_speaker(doc: Doc, start: int, end: int, lex: Lexicon) -> Token | None:
-    after = doc.char_span(end, min(len(doc.text), end + 80), alignment_mode="expand")
-    before = doc.char_span(max(0, start - 80), start, alignment_mode="expand")
-    for span in (after, before):
-        verb = _reporting_in(span, lex) if span is not None else None
+def _quote_speaker(doc: Doc, starts: list[int], start: int, end: int, lex: Lexicon) -> Token | None:
+    after = bisect.bisect_left(starts, end)
+    before = bisect.bisect_left(starts, start) - 1
+    for tokens in (range(after, min(len(doc), after + NEARBY)), range(before, max(-1, before - NEARBY), -1)):
+        verb = _reporting_in(doc, tokens, lex)
         if verb is not None:
             return logical_subject(verb)
     return None
 
 
-def _reporting_in(span: Span, lex: Lexicon) -> Token | None:
-    for token in span:
-        if token.text in ("\n",) or (token.is_sent_start and token.i > span.start + 1):
+def _reporting_in(doc: Doc, indices: range, lex: Lexicon) -> Token | None:
+    """The first reporting verb among these tokens, not crossing a line break or another quotation."""
+    for i in indices:
+        token = doc[i]
+        boundary = "\n" in token.text or "\n" in token.whitespace_ or token.text in ('"', "\u201c", "\u201d")
+        if boundary and i != indices.start:
             break
         if token.pos_ == "VERB" and token.lemma_.lower() in lex.reporting_verbs:
             return token

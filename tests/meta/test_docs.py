@@ -1,0 +1,36 @@
+"""Meta-tests: what users can see must be documented (error codes, commands, data files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claimgraph.cli import cli
+from claimgraph.errors import Code
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_error_code_is_documented() -> None:
+    text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    missing = [f"{code.value} {code.name}" for code in Code if f"| {code.value} | {code.name} |" not in text]
+    assert missing == []
+
+
+def test_documented_codes_exist() -> None:
+    text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    known = {code.value for code in Code}
+    rows = [line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| E")]
+    assert rows and set(rows) <= known
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in cli.commands if f"claimgraph {name}" not in readme]
+    assert missing == []
+
+
+def test_every_lexicon_file_is_described() -> None:
+    guide = (ROOT / "docs" / "lexicons.md").read_text(encoding="utf-8")
+    folder = ROOT / "src" / "claimgraph" / "data" / "lexicons"
+    missing = [p.name for p in folder.glob("*.yaml") if p.name not in guide]
+    assert missing == []
