@@ -23,7 +23,6 @@ from claimgraph.extract.syntax import (
     grammatical_subject,
     is_passive,
     logical_subject,
-    path_up,
     prep_objects,
 )
 from claimgraph.model import Claim, Entity
@@ -82,10 +81,6 @@ class ClaimReader:
     authors: dict[str, str] = field(default_factory=dict)
     demonym_map: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def demonyms(self) -> dict[str, str]:
-        return self.demonym_map
-
     def read(self) -> list[Claim]:
         self.quotes = find_quotes(self.doc, self.lex)
         for sent in self.doc.sents:
@@ -105,7 +100,7 @@ class ClaimReader:
                     yield from self._noun(token, lemma)
                 if lemma in lex.guidance:
                     yield from self._guidance(token, lemma)
-                if lemma in lex.agent_nouns or lemma in self._titles:
+                if lemma in lex.agent_nouns or lemma in self.lex.titles_set:
                     yield from self._role(token, lemma)
             if token.lower_ == "subject" and token.pos_ == "ADJ":
                 yield from self._subject_to(token)
@@ -120,9 +115,6 @@ class ClaimReader:
         yield from self._activities(sent)
         yield from self._memberships(sent)
 
-    @property
-    def _titles(self) -> set[str]:
-        return self.lex.titles_set
 
     def _verb(self, verb: Token, lemma: str) -> Iterator[Proposal]:
         cue = self.lex.verbs[lemma]
@@ -312,7 +304,7 @@ class ClaimReader:
         if relation == "member_of":
             groups += prep_objects(noun, ("at", "for"))
         if not groups:
-            if relation == "member_of" and lemma in self._state_titles:
+            if relation == "member_of" and lemma in self.lex.state_titles:
                 yield Proposal(holders, "member_of", [], noun, "title_kb")  # "X, Secretary of State"
             return
         if relation == "directed_by":
@@ -389,19 +381,16 @@ class ClaimReader:
             org, title = self._title_window(found)
             if org is not None:
                 yield Proposal([person], "member_of", [org], person, "title")
-            elif title in self._state_titles:
+            elif title in self.lex.state_titles:
                 yield Proposal([person], "member_of", [], person, "title_kb")
             for outlet in prep_objects(person, tuple(self.lex.titles["media_preps"])):
                 yield Proposal([person], "member_of", [outlet], person, "media")
 
-    @property
-    def _state_titles(self) -> set[str]:
-        return self.lex.state_titles
 
     def _title_window(self, found: Found) -> tuple[Token | None, str | None]:
         title: str | None = None
         i = found.start - 1
-        titles = self._titles
+        titles = self.lex.titles_set
         while i >= max(0, found.start - 7):
             token = self.doc[i]
             other = self.ents.at(token)
@@ -465,7 +454,7 @@ class ClaimReader:
     def _demonym(self, token: Token) -> str | None:
         if token.dep_ not in ("amod", "compound") or not token.text[:1].isupper():
             return None
-        state = self.demonyms.get(token.text)
+        state = self.demonym_map.get(token.text)
         if state is not None:
             self._ensure_entity(state)
         return state
@@ -674,4 +663,4 @@ def read_claims(doc: Doc, ents: DocEntities, kb: KnowledgeBase, lex: Lexicon,
     return ClaimReader(doc, ents, kb, lex, demonym_map=demonyms or {}).read()
 
 
-__all__ = ["ClaimReader", "read_claims", "path_up"]
+__all__ = ["ClaimReader", "read_claims"]

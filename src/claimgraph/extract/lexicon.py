@@ -30,7 +30,6 @@ class VerbCue:
     needs_xcomp: str | None = None
     needs_as: bool = False
     needs_list: bool = False
-    object_nouns: tuple[str, ...] = ()
     object_types: tuple[str, ...] = ()
 
 
@@ -110,7 +109,6 @@ def _verb(lemma: str, spec: dict[str, Any]) -> VerbCue:
         place_relation=spec.get("place_relation"), person_relation=spec.get("person_relation"),
         person_only=bool(spec.get("person_only")), needs_xcomp=spec.get("needs_xcomp"),
         needs_as=bool(spec.get("needs_as")), needs_list=bool(spec.get("needs_list")),
-        object_nouns=tuple(spec.get("object_nouns", ())),
         object_types=tuple(spec.get("object_types", ())),
     )
 
