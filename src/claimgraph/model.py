@@ -54,8 +54,9 @@ class Mention:
     end: int
     text: str
     entity_id: str
-    rule: str = "ner"  # why it resolved to that entity: alias, acronym, demonym, coref, ner, ...
-    score: float = 1.0
+    rule: str = "ner"  # why it resolved to that entity: alias, acronym, demonym, coref, fuzzy_ratio, ...
+    score: float = 1.0  # 1.0 for exact rules; the similarity for fuzzy ones
+    alias: str | None = None  # the knowledge-base form it matched, when not the text itself
 
 
 @dataclass

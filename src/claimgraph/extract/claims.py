@@ -412,10 +412,16 @@ class ClaimReader:
         return None, title
 
     def _kb_parent(self, entity_id: str) -> str | None:
+        """The state a titled person serves ("President X", "Secretary of State X"), by the knowledge
+        base's parent chain, when the text names that state somewhere."""
         actor = self.kb.get(entity_id)
-        if actor is None or actor.parent is None or actor.parent not in self.ents.entities:
-            return None
-        return actor.parent
+        for _ in range(3):
+            if actor is None or actor.parent is None:
+                return None
+            actor = self.kb.get(actor.parent)
+            if actor is not None and actor.type == "state":
+                return actor.id if actor.id in self.ents.entities else None
+        return None
 
     # -- arguments to entities --------------------------------------------------------------------
     def _mentions_in(self, sent: Span) -> list[Found]:

@@ -58,7 +58,7 @@ class Extractor:
         claims = read_claims(doc, ents, self.kb, self.lexicon, self.matcher.demonyms)
         mentions = [
             Mention(doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1]), doc[f.start:f.end].text,
-                    entity_id, f.rule)
+                    entity_id, f.rule, f.score, f.alias)
             for f in ents.mentions for entity_id in f.entity_ids
         ]
         used = {m.entity_id for m in mentions}

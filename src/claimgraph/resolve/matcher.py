@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from claimgraph.extract.lexicon import Lexicon
 from claimgraph.model import Entity
 from claimgraph.names import normalise_name
+from claimgraph.resolve.fuzzy import FuzzyIndex
 from claimgraph.resolve.kb import Actor, KnowledgeBase
 
 GOVERNMENT_NOUNS = ["government", "regime", "authorities", "officials", "official", "forces", "police",
@@ -61,6 +62,8 @@ class Found:
     rule: str
     scope: str | None = None  # "officials" for "Venezuelan officials": a part standing for the state
     also: list[str] = field(default_factory=list)  # "both groups": further entities the span names
+    alias: str | None = None  # the knowledge-base form it matched, when not the text itself
+    score: float = 1.0  # 1.0 for exact matches; the similarity for fuzzy ones
 
     @property
     def entity_ids(self) -> list[str]:
@@ -114,6 +117,9 @@ class EntityMatcher:
         self.demonyms: dict[str, str] = {}
         self.leaders: dict[str, str] = {}
         self.surnames: dict[str, str] = {}
+        self.by_compact: dict[str, str] = {}
+        self.capitals: set[tuple[str, str]] = set()
+        self.fuzzy = FuzzyIndex(kb)
         self.not_actors = {normalise_name(n) for n in lexicon.descriptions["not_actors"]}
         self._build(nlp)
 
@@ -123,8 +129,15 @@ class EntityMatcher:
         exact: dict[str, list[str]] = {}
         for actor in self.kb.actors.values():
             for form in [actor.name, *actor.aliases, *actor.capitals]:
-                lower.setdefault(actor.id, []).append(form)
+                forms = lower.setdefault(actor.id, [])
+                forms.append(form)
+                folded = fold_accents(form)
+                if folded != form:
+                    forms.append(folded)  # "Nicolas Maduro" in text for "Nicolás Maduro" in the KB
                 self.by_norm.setdefault(normalise_name(form), actor.id)
+                self.by_compact.setdefault(compact(form), actor.id)
+            for capital in actor.capitals:
+                self.capitals.add((actor.id, normalise_name(capital)))
             for form in actor.acronyms:
                 exact.setdefault(actor.id, []).append(form)
             for demonym in actor.demonyms:
@@ -166,13 +179,16 @@ class EntityMatcher:
         candidates = self._kb_candidates(doc) + self._pattern_candidates(doc)
         taken: set[int] = set()
         # longest first, knowledge base before patterns: "New York Post" beats "New York"
-        for found in sorted(candidates, key=lambda f: (-(f.end - f.start), f.rule != "alias", f.start)):
+        trusted = ("alias", "capital")
+        for found in sorted(candidates, key=lambda f: (-(f.end - f.start), f.rule not in trusted, f.start)):
             if taken.intersection(range(found.start, found.end)):
                 continue
             taken.update(range(found.start, found.end))
             self._register(result, found, doc)
         for ent in doc.ents:
             self._add_ner(result, ent, taken, doc)
+        result.mentions.sort(key=lambda f: f.start)
+        self._define_acronyms(result, doc, taken)
         result.mentions.sort(key=lambda f: f.start)
         self._link_surnames(result, doc)
         self._add_descriptions(result, doc, taken)
@@ -188,6 +204,8 @@ class EntityMatcher:
         bodies = [(ent.start, ent.end) for ent in doc.ents if ent.label_ == "ORG" and len(ent) > 2]
         found = [f for f in found if not self._leads_organisation(f, bodies)]
         for f in found:
+            if (f.entity_id, normalise_name(doc[f.start:f.end].text)) in self.capitals:
+                f.rule = "capital"
             # "officials in Washington": a capital after a locative preposition is a place, not a government
             root = doc[f.start:f.end].root
             if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
@@ -259,24 +277,40 @@ class EntityMatcher:
             return
         if not self._actor_like(span):
             return
-        key = normalise_name(span.text)
-        actor_id = self.by_norm.get(key)
-        if actor_id is None and ent.label_ == "PERSON" and len(span) == 1:
-            actor_id = self.surnames.get(span.text.lower())
-        if actor_id is not None:
-            self._register(result, Found(span.start, span.end, actor_id, "alias"), doc)
+        found = self._lookup(span, ent.label_)
+        if found is not None:
+            self._register(result, found, doc)
         else:
             self._add_provisional(result, span, ent.label_)
         taken.update(range(span.start, span.end))
+
+    def _lookup(self, span: Span, label: str) -> Found | None:
+        """A name NER found that the phrase matcher did not: normalised, compacted, surname, fuzzy."""
+        key = normalise_name(span.text)
+        if key in self.by_norm:
+            return Found(span.start, span.end, self.by_norm[key], "normalised", alias=key)
+        if compact(span.text) in self.by_compact:
+            return Found(span.start, span.end, self.by_compact[compact(span.text)], "compact", alias=key)
+        if label == "PERSON" and len(span) == 1 and span.text.lower() in self.surnames:
+            return Found(span.start, span.end, self.surnames[span.text.lower()], "surname", alias=key)
+        match = self.fuzzy.lookup(span.text, label)
+        if match is None:
+            return None
+        return Found(span.start, span.end, match.entity_id, f"fuzzy_{match.how}", alias=match.alias,
+                     score=match.score / 100)
 
     def _actor_like(self, span: Span) -> bool:
         """NER also tags labels and title words: 'Foreign Terrorist Organization', 'Supreme' (Leader)."""
         text = normalise_name(span.text)
         if text in self.not_actors:
             return False
-        following = span.doc[span.end] if span.end < len(span.doc) else None
+        doc = span.doc
+        following = doc[span.end] if span.end < len(doc) else None
         if len(span) == 1 and following is not None and following.lower_ in self.lexicon.titles_set:
             return False
+        if len(span) == 1 and span.start >= 2 and doc[span.start - 1].lower_ == "of" \
+                and doc[span.start - 2].lower_ in self.lexicon.titles_set:
+            return False  # "Secretary of State", "Minister of Defence": part of a title
         return not _headline(span.sent)
 
     def _add_provisional(self, result: DocEntities, span: Span, label: str) -> None:
@@ -287,6 +321,28 @@ class EntityMatcher:
             result.entities[entity_id] = entity
         self._remember_form(entity, span)
         result.add(Found(span.start, span.end, entity_id, "ner"))
+
+    def _define_acronyms(self, result: DocEntities, doc: Doc, taken: set[int]) -> None:
+        """'Reporters Without Borders (RSF)': later 'RSF' in this document is that body, whatever the
+        knowledge base says RSF usually means."""
+        defined: dict[str, str] = {}
+        for found in list(result.mentions):
+            end = found.end
+            if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
+                    and _acronym_like(doc[end + 1].text):
+                defined.setdefault(doc[end + 1].text, found.entity_id)
+        if not defined:
+            return
+        for found in result.mentions:
+            text = doc[found.start:found.end].text
+            if text in defined and found.rule == "acronym" and found.entity_id != defined[text]:
+                found.entity_id, found.rule = defined[text], "acronym_defined"
+                self._remember_form(result.entities[found.entity_id], doc[found.start:found.end])
+        for token in doc:
+            if token.text in defined and token.i not in taken:
+                result.add(Found(token.i, token.i + 1, defined[token.text], "acronym_defined"))
+                self._remember_form(result.entities[defined[token.text]], doc[token.i:token.i + 1])
+                taken.add(token.i)
 
     def _link_surnames(self, result: DocEntities, doc: Doc) -> None:
         """'Victor' after 'Prophane Victor' is the same person: fold one-word person names."""
@@ -344,9 +400,25 @@ class EntityMatcher:
             self._remember_form(result.entities[antecedent.entity_id], doc[found.start:found.end])
 
 
+def fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def compact(text: str) -> str:
+    """Letters and digits only: "Kata'ib Hezbollah" and "Kataib Hezbollah" meet here."""
+    return re.sub(r"[^0-9a-z]", "", normalise_name(text))
+
+
+def _acronym_like(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return 2 <= len(text) <= 8 and len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2
+
+
 def _headline(sent: Span) -> bool:
-    """Title Case lines make NER see organisations everywhere; trust only the knowledge base there."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    """Title Case lines make NER see organisations everywhere; trust only the knowledge base there.
+    Names are capitalised anyway, so only the words outside them count."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3 and not t.ent_type_]
     return len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
