@@ -99,10 +99,13 @@ def _articles(paths: tuple[str, ...], failures: list[Failure], allow_private: bo
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--explain", is_flag=True,
+              help="add how each mention was resolved (rule, knowledge-base form, score)")
 @workers_option
 @model_option
 @private_option
-def extract(paths: tuple[str, ...], fmt: str, workers: int, model: str | None, allow_private: bool) -> None:
+def extract(paths: tuple[str, ...], fmt: str, explain: bool, workers: int, model: str | None,
+            allow_private: bool) -> None:
     """Print entities and claims of documents, without storing them."""
     from claimgraph.extract.pipeline import Extractor
 
@@ -110,6 +113,8 @@ def extract(paths: tuple[str, ...], fmt: str, workers: int, model: str | None, a
     failures: list[Failure] = []
     for _article, extraction in extractor.extract(_articles(paths, failures, allow_private), workers=workers):
         record = extraction.to_contract()
+        if explain:
+            record["resolutions"] = extraction.resolutions()
         if fmt == "jsonl":
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
@@ -125,6 +130,10 @@ def _print_table(record: dict[str, Any]) -> None:
         speaker = claim["speaker"] or "-"
         click.echo(f"  {claim['subject']} {claim['relation']} {claim['object']} "
                    f"[{claim['polarity']}, {claim['modality']}, according to {speaker}]")
+    for item in record.get("resolutions", []):
+        via = f" via {item['alias']!r}" if item["alias"] else ""
+        score = f" score {item['score']:.2f}" if item["score"] < 1 else ""
+        click.echo(f"  {item['start']:>6}  {item['text']!r} -> {item['entity']} ({item['rule']}{via}{score})")
 
 
 # --- ingest ------------------------------------------------------------------------------------

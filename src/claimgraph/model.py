@@ -92,6 +92,14 @@ class Extraction:
     claims: list[Claim] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 
+    def resolutions(self) -> list[dict[str, object]]:
+        """Why each mention landed on its entity: for `claimgraph extract --explain`."""
+        return [
+            {"text": m.text, "start": m.start, "end": m.end, "entity": m.entity_id, "rule": m.rule,
+             "alias": m.alias, "score": round(m.score, 3)}
+            for m in self.mentions
+        ]
+
     def to_contract(self) -> dict[str, object]:
         """The JSON object of ../shared/contract/FORMATS.md for this document."""
         return {

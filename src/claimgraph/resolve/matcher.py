@@ -390,7 +390,8 @@ class EntityMatcher:
             if antecedent is None:
                 continue
             start = min(c.i for c in token.lefts if c.dep_ in ("det", "amod", "predet"))
-            found = Found(start, token.i + 1, antecedent.entity_id, "coref", token.lower_)
+            found = Found(start, token.i + 1, antecedent.entity_id, "coref", token.lower_,
+                          alias=doc[antecedent.start:antecedent.end].text)
             if any(c.lower_ in pairs for c in token.lefts):
                 second = result.last_before(dets[0].i, types, exclude=[antecedent.entity_id])
                 if second is not None:
