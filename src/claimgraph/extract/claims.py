@@ -41,7 +41,7 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "facilitates": (ACTORS - {"media"}, ACTORS - {"media", "intl_org"}),
     "finances": (ACTORS - {"media"}, ACTORS - {"media", "intl_org"}),
     "arms": (ACTORS - {"media", "intl_org"}, ACTORS - {"media", "intl_org"}),
-    "member_of": ({"person"}, ORGS),
+    "member_of": ({"person", "state", "state_body", "criminal_group", "armed_group", "political_org"}, ORGS),
     "opposes": (ACTORS - {"media"}, ACTORS - {"media"}),
     "sanctions": ({"state", "state_body", "intl_org"}, ACTORS - {"media"}),
     "linked_to": (ACTORS - {"media"}, ACTORS - {"media"}),
@@ -114,6 +114,7 @@ class ClaimReader:
                 yield from self._hyphenated(token)
         yield from self._activities(sent)
         yield from self._memberships(sent)
+        yield from self._presence(sent)
 
 
     def _verb(self, verb: Token, lemma: str) -> Iterator[Proposal]:
@@ -210,7 +211,9 @@ class ClaimReader:
             yield Proposal(patients, cue.relation, [], noun, f"noun:{lemma}", pairwise=True)
             return
         if agents and patients:
-            yield Proposal(agents, cue.relation, patients, noun, f"noun:{lemma}")
+            by_prep = dict(cue.prep_relations)
+            for relation, group in _split_by_prep(patients, by_prep, cue.relation).items():
+                yield Proposal(agents, relation, group, noun, f"noun:{lemma}")
 
     def _supplied_with(self, verb: Token) -> Iterator[Proposal]:
         """'supplied the Houthis with missiles': the 'with' noun says which relation."""
@@ -369,6 +372,19 @@ class ClaimReader:
             return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         obj = direct_object(verb)
         return obj if obj is not None and verb.lemma_ not in ("engage", "involve") else logical_subject(verb)
+
+    def _presence(self, sent: Span) -> Iterator[Proposal]:
+        """'ISIL fighters in Mosul', 'the defeat of Daesh in Syria': a group placed somewhere."""
+        for found in self._mentions_in(sent):
+            if found.rule == "coref" or self.ents.type_of(found.entity_id) not in self.lex.presence_types:
+                continue
+            root = self.doc[found.start:found.end].root
+            holder = root.head if root.dep_ in ("compound", "poss") else root
+            if holder.dep_ == "pobj" and holder.head.lower_ == "of" and holder.head.head.pos_ == "NOUN":
+                holder = holder.head.head  # "the defeat of Daesh in Syria"
+            places = prep_objects(holder, self.lex.presence_preps)
+            if places:
+                yield Proposal([root], "operates_in", places, root, "presence")
 
     def _memberships(self, sent: Span) -> Iterator[Proposal]:
         """Titles before a name ('US Secretary of State Marco Rubio', 'DEA chief Anne Milgram',
@@ -652,6 +668,15 @@ class ClaimReader:
         if claim.relation == "member_of" and self.ents.type_of(claim.object) in ("state", "state_body"):
             self.affiliation.setdefault(claim.subject, claim.object)
         self.claims.append(claim)
+
+
+def _split_by_prep(objects: list[Token], by_prep: dict[str, str], default: str) -> dict[str, list[Token]]:
+    """'operations against IS' oppose, 'operations in Iraq' locate: the preposition picks the relation."""
+    groups: dict[str, list[Token]] = {}
+    for obj in objects:
+        prep = obj.head.lower_ if obj.dep_ in ("pobj", "pcomp") else ""
+        groups.setdefault(by_prep.get(prep, default), []).append(obj)
+    return groups
 
 
 def _complement_subject(verb: Token) -> Token | None:

@@ -39,6 +39,7 @@ class NounCue:
     agent_preps: tuple[str, ...] = ()
     patient_preps: tuple[str, ...] = ()
     inverse_verbs_only: bool = False
+    prep_relations: tuple[tuple[str, str], ...] = ()  # ("against", "opposes"): that preposition's relation
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Lexicon:
     money_nouns: set[str] = field(default_factory=set)
     hyphen_cues: dict[str, str] = field(default_factory=dict)
     with_verbs: set[str] = field(default_factory=set)
+    presence_preps: tuple[str, ...] = ()
+    presence_types: set[str] = field(default_factory=set)
     money_giving_verbs: set[str] = field(default_factory=set)
 
     reporting_verbs: set[str] = field(default_factory=set)
@@ -118,6 +121,8 @@ def _noun(lemma: str, spec: dict[str, Any]) -> NounCue:
         relation=_check_relation(spec["relation"], f"relations.yaml noun {lemma}"),
         agent_preps=tuple(spec.get("agent_preps", ())), patient_preps=tuple(spec.get("patient_preps", ())),
         inverse_verbs_only=bool(spec.get("inverse_verbs_only")),
+        prep_relations=tuple((p, _check_relation(r, f"noun {lemma}"))
+                             for p, r in (spec.get("prep_relations") or {}).items()),
     )
 
 
@@ -134,6 +139,8 @@ def load_lexicon() -> Lexicon:
         money_nouns=set(relations["money_nouns"]),
         hyphen_cues={k: _check_relation(v, "hyphen_cues") for k, v in relations["hyphen_cues"].items()},
         with_verbs=set(relations["with_verbs"]),
+        presence_preps=tuple(relations["presence_preps"]),
+        presence_types=set(relations["presence_types"]),
         money_giving_verbs=set(relations["money_giving_verbs"]),
         stance=_read("stance.yaml"),
         attribution=_read("attribution.yaml"),
