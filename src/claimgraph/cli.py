@@ -19,6 +19,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from claimgraph import __version__
+from claimgraph.cli_curation import alias, entity
+from claimgraph.cli_kb import kb
 from claimgraph.errors import ClaimgraphError
 from claimgraph.ingest import Failure, iter_articles
 from claimgraph.model import Article
@@ -49,6 +51,11 @@ class ClaimgraphGroup(click.Group):
 @click.version_option(__version__, prog_name="claimgraph")
 def cli() -> None:
     """Build a sourced graph of alleged links between states and armed or criminal groups."""
+
+
+cli.add_command(kb)  # `claimgraph kb import|check`: cli_kb.py
+cli.add_command(entity)  # `claimgraph entity show|merge|unmerge|split|...`: cli_curation.py
+cli.add_command(alias)  # `claimgraph alias add|remove`: cli_curation.py
 
 
 def _stdout() -> Console:

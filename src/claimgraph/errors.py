@@ -25,10 +25,14 @@ class Code(StrEnum):
     HTTP_STATUS = "E113"
     UNSUPPORTED_FILE = "E114"
     BAD_RECORD = "E115"  # JSON line without text or html
+    BAD_ENTITY = "E116"  # `kb import`: a JSON line that is not a FollowTheMoney entity we can read
     # store
     SCHEMA_TOO_NEW = "E201"
     SCHEMA_UNKNOWN = "E202"
     STORE_WRITE = "E203"
+    UNKNOWN_ENTITY = "E204"  # curation named an entity id the store does not hold
+    BAD_JUDGEMENT = "E205"  # a curation that cannot apply (merge into itself, bad type, undo out of order)
+    UNKNOWN_JUDGEMENT = "E206"
     # extraction
     MODEL_MISSING = "E301"
     LEXICON_INVALID = "E302"

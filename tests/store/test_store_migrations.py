@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
-from store_builders import heron
+from store_builders import dravia, heron
 
 from claimgraph.errors import Code, StoreError
 from claimgraph.store import CURRENT_VERSION, open_store
@@ -18,7 +18,9 @@ from claimgraph.store.engine import make_engine
 from claimgraph.store.migrations import MIGRATIONS, Migration, ensure_schema
 from claimgraph.store.schema import metadata
 
-OUR_TABLES = {"meta", "documents", "entities", "aliases", "mentions", "claims"}
+V1_TABLES = {"meta", "documents", "entities", "aliases", "mentions", "claims"}
+OUR_TABLES = V1_TABLES | {"judgements", "redirects", "blocked_aliases", "alias_assignments", "row_moves"}
+NEXT = CURRENT_VERSION + 1
 
 
 def tables(db_path: Path) -> set[str]:
@@ -63,6 +65,63 @@ def test_v0_database_is_migrated_and_logged(
     assert tables(db_path) == OUR_TABLES
     assert stored_version(db_path) == str(CURRENT_VERSION)
     assert any("migrated" in message and "schema v1" in message for message in caplog.messages)
+    assert any("migrated" in message and "schema v2" in message for message in caplog.messages)
+
+
+def make_v1(db_path: Path) -> None:
+    """A v1 database as the v1 step made it, from a bare meta table."""
+    make_v0(db_path, with_row=True)
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        assert ensure_schema(engine, MIGRATIONS[:1]) == 1
+    finally:
+        engine.dispose()
+
+
+def schema_sql(db_path: Path, names: set[str]) -> list[tuple[str, str]]:
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+    return sorted((name, sql) for table, name, sql in rows if table in names)
+
+
+def v1_dump(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(db_path) as conn:
+        return {name: conn.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
+                for name in sorted(V1_TABLES - {"meta"})}
+
+
+def test_the_v1_step_makes_v1_tables_only_and_v2_leaves_them_as_they_were(tmp_path: Path) -> None:
+    make_v1(tmp_path / "v1.db")
+    assert tables(tmp_path / "v1.db") == V1_TABLES and stored_version(tmp_path / "v1.db") == "1"
+    open_store(str(tmp_path / "v2.db")).close()
+    graph = V1_TABLES - {"meta"}  # make_v0 wrote the meta table by hand
+    assert schema_sql(tmp_path / "v1.db", graph) == schema_sql(tmp_path / "v2.db", graph)
+
+
+def test_v1_database_with_a_graph_is_migrated_in_place(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    filled, old = tmp_path / "filled.db", tmp_path / "old.db"
+    with open_store(str(filled)) as store:
+        store.add_document(*heron())
+        store.add_document(*dravia())
+    make_v1(old)
+    with sqlite3.connect(old) as conn:  # the same graph, written into the v1 tables
+        conn.execute("ATTACH DATABASE ? AS src", (str(filled),))
+        for name in ("documents", "entities", "aliases", "mentions", "claims"):
+            conn.execute(f"INSERT INTO {name} SELECT * FROM src.{name}")
+    before = v1_dump(old)
+    assert before["claims"]
+    with caplog.at_level(logging.INFO, logger="claimgraph.store"), open_store(str(old)) as store:
+        assert store.schema_version() == CURRENT_VERSION == 2
+        number = store.judge_merge("dravia", "osmania", who="test", why="migrated data can be curated")
+        assert store.entity_show("dravia")["merged_from"] == ["osmania"]
+        store.undo(number, who="test")
+    assert tables(old) == OUR_TABLES and stored_version(old) == "2"
+    assert v1_dump(old) == before
+    assert [m for m in caplog.messages if "migrated" in m] == [
+        f"migrated sqlite:///{old} to schema v2: add judgements, redirects, blocked_aliases, "
+        "alias_assignments, row_moves"]
 
 
 def test_newer_database_is_refused(db_path: Path) -> None:
@@ -117,12 +176,12 @@ def test_failing_migration_step_leaves_the_database_as_it_was(db_path: Path) -> 
     engine = make_engine(f"sqlite:///{db_path}")
     try:
         with pytest.raises(RuntimeError):
-            ensure_schema(engine, [*MIGRATIONS, Migration(2, "add half_done", broken)])
+            ensure_schema(engine, [*MIGRATIONS, Migration(NEXT, "add half_done", broken)])
     finally:
         engine.dispose()
     # DDL is transactional here: neither the table nor a new version survived the failure.
     assert "half_done" not in tables(db_path)
-    assert stored_version(db_path) == "1"
+    assert stored_version(db_path) == str(CURRENT_VERSION)
 
 
 def test_later_migration_step_runs_once(db_path: Path) -> None:
@@ -134,15 +193,15 @@ def test_later_migration_step_runs_once(db_path: Path) -> None:
         runs.append(1)
         conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY)"))
 
-    steps = [*MIGRATIONS, Migration(2, "add notes", add_notes)]
+    steps = [*MIGRATIONS, Migration(NEXT, "add notes", add_notes)]
     engine = make_engine(f"sqlite:///{db_path}")
     try:
-        assert ensure_schema(engine, steps) == 2
-        assert ensure_schema(engine, steps) == 2
+        assert ensure_schema(engine, steps) == NEXT
+        assert ensure_schema(engine, steps) == NEXT
     finally:
         engine.dispose()
     assert runs == [1]
-    assert "notes" in tables(db_path) and stored_version(db_path) == "2"
+    assert "notes" in tables(db_path) and stored_version(db_path) == str(NEXT)
     with pytest.raises(StoreError) as caught:  # and today's code now finds it too new
         open_store(str(db_path))
     assert caught.value.code is Code.SCHEMA_TOO_NEW

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -20,6 +21,8 @@ from spacy.tokens import Doc, Span, Token
 from claimgraph.extract.lexicon import Lexicon
 from claimgraph.model import Entity
 from claimgraph.names import normalise_name
+from claimgraph.resolve import guards
+from claimgraph.resolve.disambiguation import choose
 from claimgraph.resolve.fuzzy import FuzzyIndex
 from claimgraph.resolve.kb import Actor, KnowledgeBase
 
@@ -119,6 +122,13 @@ class EntityMatcher:
         self.surnames: dict[str, str] = {}
         self.by_compact: dict[str, str] = {}
         self.capitals: set[tuple[str, str]] = set()
+        self.form_tokens: dict[tuple[str, str], list[str]] = {}  # (actor, normalised form) -> its words
+        self.sharers: dict[str, list[str]] = {}  # normalised form -> every actor that carries it
+        self.weak_acronyms = set(lexicon.descriptions["weak_acronyms"])
+        self.us_states = set(lexicon.descriptions["us_states"])
+        self.unspin = {k.lower(): v.lower() for k, v in lexicon.descriptions["spun_words"].items()}
+        context = lexicon.descriptions["needs_context"]
+        self.needs_context = {name: [w.lower() for w in words] for name, words in context.items()}
         self.fuzzy = FuzzyIndex(kb)
         self.not_actors = {normalise_name(n) for n in lexicon.descriptions["not_actors"]}
         self._build(nlp)
@@ -147,23 +157,35 @@ class EntityMatcher:
             if actor.type == "person":
                 self.surnames.setdefault(actor.name.split()[-1].lower(), actor.id)
         for actor_id, forms in lower.items():
-            self.phrases.add(actor_id, [nlp.make_doc(form) for form in forms])
+            docs = [nlp.make_doc(form) for form in forms]
+            for form_doc in docs:
+                key = normalise_name(fold_accents(form_doc.text))
+                self.form_tokens.setdefault((actor_id, key), [t.text for t in form_doc])
+                sharing = self.sharers.setdefault(key, [])
+                if actor_id not in sharing:
+                    sharing.append(actor_id)
+            self.phrases.add(actor_id, docs)
         for actor_id, forms in exact.items():
             self.exact.add(actor_id, [nlp.make_doc(form) for form in forms])
-        demonyms = sorted(self.demonyms)
-        leaders = sorted(self.leaders)
-        self.patterns.add("DEMONYM", [[
-            {"ORTH": {"IN": demonyms}},
-            {"LOWER": {"IN": ["government", "security", "armed", "military", "intelligence", "state",
-                              "national", "police", "navy"]}, "OP": "?"},
-            {"LOWER": {"IN": GOVERNMENT_NOUNS}},
-        ]])
-        self.patterns.add("LEADER_REGIME", [
-            [{"LOWER": {"IN": leaders}}, {"ORTH": {"IN": ["'s", "\u2019s"]}, "OP": "?"},
-             {"LOWER": {"IN": REGIME_NOUNS}}],
-            [{"LOWER": {"IN": REGIME_NOUNS}}, {"LOWER": "of"}, {"POS": "PROPN", "OP": "?"},
-             {"LOWER": {"IN": leaders}}],
-        ])
+        single = sorted(d for d in self.demonyms if " " not in d and "-" not in d)
+        government_words: dict[str, Any] = {
+            "LOWER": {"IN": ["government", "security", "armed", "military", "intelligence", "state",
+                             "national", "police", "navy"]}, "OP": "?"}
+        noun: dict[str, Any] = {"LOWER": {"IN": GOVERNMENT_NOUNS}}
+        self.patterns.add("DEMONYM", [[{"ORTH": {"IN": single}}, government_words, noun]])
+        # "North Korean officials", "South Sudanese forces": demonyms of more than one word
+        several: list[list[dict[str, Any]]] = [
+            [{"ORTH": t.text} for t in nlp.make_doc(d)] for d in self.demonyms if d not in single]
+        if several:
+            self.patterns.add("DEMONYM", [[*words, government_words, noun] for words in several])
+        regime: dict[str, Any] = {"LOWER": {"IN": REGIME_NOUNS}}
+        possessive: dict[str, Any] = {"ORTH": {"IN": ["'s", "\u2019s"]}, "OP": "?"}
+        optional_name: dict[str, Any] = {"POS": "PROPN", "OP": "?"}
+        leader_words: list[list[dict[str, Any]]] = [
+            [{"LOWER": t.lower_} for t in nlp.make_doc(name)] for name in self.leaders]
+        patterns: list[list[dict[str, Any]]] = [[*words, possessive, regime] for words in leader_words]
+        patterns += [[regime, {"LOWER": "of"}, optional_name, *words] for words in leader_words]
+        self.patterns.add("LEADER_REGIME", patterns)
 
         filler = {"POS": {"IN": ["DET", "ADJ", "NUM", "NOUN", "PROPN"]}, "OP": "?"}
         for activity_id, spec in self.lexicon.activities["phrases"].items():
@@ -176,7 +198,10 @@ class EntityMatcher:
     # -- finding ----------------------------------------------------------------------------------
     def find(self, doc: Doc) -> DocEntities:
         result = DocEntities()
-        candidates = self._kb_candidates(doc) + self._pattern_candidates(doc)
+        ents = _extend_bodies(doc)
+        patterns = [f for f in self._pattern_candidates(doc) if f.entity_id not in self.kb.actors
+                    or not guards.inside_other_name(f.start, f.end, self.kb.actors[f.entity_id], ents)]
+        candidates = self._kb_candidates(doc, ents) + patterns
         taken: set[int] = set()
         # longest first, knowledge base before patterns: "New York Post" beats "New York"
         trusted = ("alias", "capital")
@@ -185,9 +210,12 @@ class EntityMatcher:
                 continue
             taken.update(range(found.start, found.end))
             self._register(result, found, doc)
-        for ent in doc.ents:
+        for ent in ents:
             self._add_ner(result, ent, taken, doc)
+        self._add_spun_names(result, doc, taken)
         result.mentions.sort(key=lambda f: f.start)
+        self._drop_lone_weak_acronyms(result, doc)
+        self._drop_out_of_context(result, doc)
         self._define_acronyms(result, doc, taken)
         result.mentions.sort(key=lambda f: f.start)
         self._link_surnames(result, doc)
@@ -195,14 +223,9 @@ class EntityMatcher:
         result.mentions.sort(key=lambda f: f.start)
         return result
 
-    def _kb_candidates(self, doc: Doc) -> list[Found]:
-        found = [Found(s, e, doc.vocab.strings[m], "alias") for m, s, e in self.phrases(doc)]
-        # "Georgia Worrell" is a person, not the country: a longer PERSON name beats a place inside it
-        people = [(ent.start, ent.end) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1]
-        found = [f for f in found if not self._inside_person(f, people)]
-        # "U.S. District Court for ...": a longer organisation name that starts with a state's name
-        bodies = [(ent.start, ent.end) for ent in doc.ents if ent.label_ == "ORG" and len(ent) > 2]
-        found = [f for f in found if not self._leads_organisation(f, bodies)]
+    def _kb_candidates(self, doc: Doc, ents: list[Span]) -> list[Found]:
+        found = self._chosen(doc, [(doc.vocab.strings[m], s, e) for m, s, e in self.phrases(doc)])
+        found = [f for f in found if self._fits(doc, f, ents)]
         for f in found:
             if (f.entity_id, normalise_name(doc[f.start:f.end].text)) in self.capitals:
                 f.rule = "capital"
@@ -210,21 +233,39 @@ class EntityMatcher:
             root = doc[f.start:f.end].root
             if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
                 f.scope = "place"
-        found += [Found(s, e, doc.vocab.strings[m], "acronym") for m, s, e in self.exact(doc)]
+        exact = [(doc.vocab.strings[m], s, e) for m, s, e in self.exact(doc)]
+        acronyms = self._chosen(doc, exact, "acronym")
+        found += [f for f in acronyms if not guards.shouting(doc[f.start:f.end])
+                  and not guards.inside_other_name(f.start, f.end, self.kb.actors[f.entity_id], ents)]
         return [f for f in found if self._plausible(doc, f)]
 
-    def _leads_organisation(self, found: Found, bodies: list[tuple[int, int]]) -> bool:
-        actor = self.kb.actors.get(found.entity_id)
-        if actor is None or actor.type != "state":
-            return False
-        return any(s == found.start and e - s > found.end - found.start + 1 for s, e in bodies)
+    def _chosen(self, doc: Doc, matches: list[tuple[str, int, int]], rule: str = "alias") -> list[Found]:
+        """One candidate per span: a form two actors share goes to the one its rule picks in context."""
+        by_span: dict[tuple[int, int], list[str]] = {}
+        for actor_id, start, end in matches:
+            by_span.setdefault((start, end), []).append(actor_id)
+        out: list[Found] = []
+        for (start, end), ids in by_span.items():
+            span = doc[start:end]
+            actor_id = ids[0] if len(ids) == 1 else choose(self.kb, normalise_name(span.text), ids,
+                                                             span.sent.text, span.text)
+            out.append(Found(start, end, actor_id, rule))
+        return out
 
-    def _inside_person(self, found: Found, people: list[tuple[int, int]]) -> bool:
-        actor = self.kb.actors.get(found.entity_id)
-        if actor is None or actor.type not in ("state", "place"):
+    def _fits(self, doc: Doc, found: Found, ents: list[Span]) -> bool:
+        """The guards of resolve/guards.py: longer names, case, cities named like countries."""
+        span = doc[found.start:found.end]
+        actor = self.kb.actors[found.entity_id]
+        if guards.inside_other_name(found.start, found.end, actor, ents):
             return False
-        size = found.end - found.start
-        return any(s <= found.start and found.end <= e and (e - s) > size for s, e in people)
+        form = self.form_tokens.get((actor.id, normalise_name(fold_accents(span.text))))
+        if form is not None and not guards.case_fits(span, form):
+            return False
+        if actor.type == "state" and guards.city_qualifier(span, self.us_states):
+            return False
+        # "San Jose, California", "Antigua, Guatemala": a town named like a capital or a country
+        capital = (actor.id, normalise_name(span.text)) in self.capitals
+        return not ((capital or actor.type == "state") and guards.city_named_like_capital(span))
 
     def _plausible(self, doc: Doc, found: Found) -> bool:
         """A one-word name in lower case ("state", "chad") names an actor only if it is an activity."""
@@ -242,13 +283,20 @@ class EntityMatcher:
             if label == "DEMONYM":
                 if end < len(doc) and doc[end].lower_ == "of" and span[-1].lower_ == "state":
                     continue  # "the Venezuelan state of Aragua" is a region
-                out.append(Found(start, end, self.demonyms[span[0].text], "demonym", span[-1].lower_))
+                demonym = next(d for d in self._demonym_prefixes(span) if d in self.demonyms)
+                out.append(Found(start, end, self.demonyms[demonym], "demonym", span[-1].lower_))
             elif label.startswith("ACTIVITY:"):
                 out.append(Found(start, end, label.split(":", 1)[1], "activity_phrase"))
             else:
-                leader = next(t.lower_ for t in span if t.lower_ in self.leaders)
+                leader = next(name for name in self.leaders if name in span.text.lower())
                 out.append(Found(start, end, self.leaders[leader], "leader_regime", "government"))
         return out
+
+    @staticmethod
+    def _demonym_prefixes(span: Span) -> list[str]:
+        """'North Korean officials' -> ['North Korean', 'North']: the longest demonym first."""
+        words = [t.text for t in span]
+        return [" ".join(words[:n]).replace(" - ", "-") for n in range(len(words) - 1, 0, -1)]
 
     def _register(self, result: DocEntities, found: Found, doc: Doc) -> None:
         actor = self.kb.actors.get(found.entity_id)
@@ -285,7 +333,20 @@ class EntityMatcher:
         taken.update(range(span.start, span.end))
 
     def _lookup(self, span: Span, label: str) -> Found | None:
-        """A name NER found that the phrase matcher did not: normalised, compacted, surname, fuzzy."""
+        """A name NER found that the phrase matcher did not, if the guards let it through."""
+        found = self._lookup_name(span, label)
+        if found is None:
+            return None
+        actor = self.kb.actors[found.entity_id]
+        if label in ("LOC", "FAC", "GPE") and actor.type not in ("place", "state"):
+            return None  # "across the Atlantic" is an ocean, not The Atlantic
+        if actor.type == "state" and (guards.city_qualifier(span, self.us_states)
+                                      or guards.city_named_like_capital(span)):
+            return None  # "Spokane, Washington", "San Jose, California"
+        return found
+
+    def _lookup_name(self, span: Span, label: str) -> Found | None:
+        """Normalised, compacted, surname, unspun, then fuzzy."""
         key = normalise_name(span.text)
         if key in self.by_norm:
             return Found(span.start, span.end, self.by_norm[key], "normalised", alias=key)
@@ -293,11 +354,29 @@ class EntityMatcher:
             return Found(span.start, span.end, self.by_compact[compact(span.text)], "compact", alias=key)
         if label == "PERSON" and len(span) == 1 and span.text.lower() in self.surnames:
             return Found(span.start, span.end, self.surnames[span.text.lower()], "surname", alias=key)
+        unspun = self._unspin(key)
+        if unspun != key and unspun in self.by_norm:
+            return Found(span.start, span.end, self.by_norm[unspun], "unspun", alias=unspun, score=0.9)
         match = self.fuzzy.lookup(span.text, label)
         if match is None:
             return None
         return Found(span.start, span.end, match.entity_id, f"fuzzy_{match.how}", alias=match.alias,
                      score=match.score / 100)
+
+    def _add_spun_names(self, result: DocEntities, doc: Doc, taken: set[int]) -> None:
+        """Runs of capitalised words NER missed ('the Fast Support Forces') that name a known actor
+        once a content farm's synonym swaps are undone."""
+        for start, end in _capitalised_runs(doc, taken):
+            key = normalise_name(doc[start:end].text)
+            unspun = self._unspin(key)
+            if unspun != key and unspun in self.by_norm:
+                found = Found(start, end, self.by_norm[unspun], "unspun", alias=unspun, score=0.9)
+                self._register(result, found, doc)
+                taken.update(range(start, end))
+
+    def _unspin(self, key: str) -> str:
+        """Undo a content farm's synonym swaps word by word: 'federal bureau of examination'."""
+        return " ".join(self.unspin.get(word, word) for word in key.split())
 
     def _actor_like(self, span: Span) -> bool:
         """NER also tags labels and title words: 'Foreign Terrorist Organization', 'Supreme' (Leader)."""
@@ -322,6 +401,37 @@ class EntityMatcher:
         self._remember_form(entity, span)
         result.add(Found(span.start, span.end, entity_id, "ner"))
 
+    def _drop_lone_weak_acronyms(self, result: DocEntities, doc: Doc) -> None:
+        """'CV', 'MIT' name an actor only in a document that also names it in full."""
+        named = {f.entity_id for f in result.mentions if f.rule != "acronym"}
+        lone = [f for f in result.mentions if f.rule == "acronym" and f.entity_id not in named
+                and doc[f.start:f.end].text in self.weak_acronyms]
+        self._drop(result, lone)
+
+    def _drop_out_of_context(self, result: DocEntities, doc: Doc) -> None:
+        """'Lazarus' in a sermon, 'Los Lobos' the band: a name that is also a common one needs a
+        word of its field in the sentence, or another name of the actor in the document."""
+        drop = []
+        for found in result.mentions:
+            span = doc[found.start:found.end]
+            words = self.needs_context.get(span.text)
+            if words is None:
+                continue
+            others = {doc[f.start:f.end].text for f in result.mentions if f.entity_id == found.entity_id}
+            sentence = span.sent.text.lower()
+            if len(others) < 2 and not any(word in sentence for word in words):
+                drop.append(found)
+        self._drop(result, drop)
+
+    @staticmethod
+    def _drop(result: DocEntities, lone: list[Found]) -> None:
+        for found in lone:
+            result.mentions.remove(found)
+            for i in range(found.start, found.end):
+                result.by_token.pop(i, None)
+        for entity_id in {f.entity_id for f in lone} - {f.entity_id for f in result.mentions}:
+            result.entities.pop(entity_id, None)
+
     def _define_acronyms(self, result: DocEntities, doc: Doc, taken: set[int]) -> None:
         """'Reporters Without Borders (RSF)': later 'RSF' in this document is that body, whatever the
         knowledge base says RSF usually means."""
@@ -331,6 +441,14 @@ class EntityMatcher:
             if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
                     and _acronym_like(doc[end + 1].text):
                 defined.setdefault(doc[end + 1].text, found.entity_id)
+        for start, end in _named_before_brackets(doc, taken):
+            # "Reporters Without Borders (RSF)": a name nobody recognised, defined by its acronym
+            acronym = doc[end + 1].text
+            if acronym not in defined:
+                span = doc[start:end]
+                self._add_provisional(result, span, "ORG")
+                taken.update(range(start, end))
+                defined[acronym] = slug(span.text)
         if not defined:
             return
         for found in result.mentions:
@@ -409,6 +527,68 @@ def fold_accents(text: str) -> str:
 def compact(text: str) -> str:
     """Letters and digits only: "Kata'ib Hezbollah" and "Kataib Hezbollah" meet here."""
     return re.sub(r"[^0-9a-z]", "", normalise_name(text))
+
+
+BODY_HEADS = {"court", "police", "ministry", "bank", "office", "council", "army", "navy", "guard", "senate",
+              "assembly", "agency", "service", "department", "directorate", "tribunal", "prosecutor"}
+NAME_JOINERS = {"of", "for", "and", "the", "de", "del", "la", "al"}
+
+
+def _extend_bodies(doc: Doc) -> list[Span]:
+    """NER entities, with 'Supreme Court' + 'of Mexico' joined into one body's name."""
+    ents = list(doc.ents)
+    out: list[Span] = []
+    skip = -1
+    for n, ent in enumerate(ents):
+        if n == skip:
+            continue
+        following = ents[n + 1] if n + 1 < len(ents) else None
+        body = ent.label_ == "ORG" and ent[-1].lower_ in BODY_HEADS
+        if following is not None and body and following.label_ == "GPE" \
+                and following.start == ent.end + 1 and doc[ent.end].lower_ == "of":
+            out.append(Span(doc, ent.start, following.end, label="ORG"))
+            skip = n + 1
+        else:
+            out.append(ent)
+    return out
+
+
+def _capitalised_runs(doc: Doc, taken: set[int]) -> list[tuple[int, int]]:
+    """Runs of two or more capitalised words (joined by 'of', 'the'...) outside every mention."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].is_title and i not in taken and not doc[i].is_sent_start:
+            end = i + 1
+            while end < len(doc) and end not in taken and (doc[end].is_title or (
+                    doc[end].lower_ in NAME_JOINERS and end + 1 < len(doc) and doc[end + 1].is_title)):
+                end += 1
+            if end - i >= 2:
+                runs.append((i, end))
+            i = end
+        else:
+            i += 1
+    return runs
+
+
+def _named_before_brackets(doc: Doc, taken: set[int]) -> list[tuple[int, int]]:
+    """Spans of two or more capitalised words, in no mention yet, right before '(ACRONYM)'."""
+    out = []
+    for token in doc:
+        i = token.i
+        if token.text != "(" or i + 2 >= len(doc) or doc[i + 2].text != ")":
+            continue
+        if not _acronym_like(doc[i + 1].text):
+            continue
+        start = i
+        while start > 0 and start - 1 not in taken and (
+                doc[start - 1].is_title or doc[start - 1].lower_ in NAME_JOINERS):
+            start -= 1
+        while start < i and not doc[start].is_title:
+            start += 1  # a name starts with a capital
+        if i - start >= 2:
+            out.append((start, i))
+    return out
 
 
 def _acronym_like(text: str) -> bool:

@@ -16,9 +16,11 @@ from claimgraph.errors import Code, StoreError
 from claimgraph.model import Article, Extraction
 from claimgraph.names import normalise_name
 from claimgraph.store import migrations, rows
+from claimgraph.store.curation import Curation
 from claimgraph.store.engine import make_engine, read_transaction, write_transaction
 from claimgraph.store.rows import Doc, Pending
-from claimgraph.store.schema import CLAIM_IDENTITY, aliases, claims, documents, entities, mentions
+from claimgraph.store.rules import Rules, write_mentions_and_claims
+from claimgraph.store.schema import aliases, claims, documents, entities, mentions, redirects
 from claimgraph.store.upsert import insert_ignore, upsert
 
 log = logging.getLogger("claimgraph.store")
@@ -68,7 +70,11 @@ def _update_entity(excluded: Any) -> dict[str, ColumnElement[Any]]:
     }
 
 
-class Store:
+# Merged entities keep their rows (for the audit and an unmerge) but are no longer listed or counted.
+_NOT_MERGED = entities.c.id.not_in(select(redirects.c.from_id))
+
+
+class Store(Curation):
     """A claim graph in a SQL database (SQLite now, PostgreSQL later)."""
 
     url: str
@@ -187,7 +193,10 @@ class Store:
     def _match(conn: Connection, name: str) -> list[str]:
         by_id = select(entities.c.id).where(entities.c.id == name.strip())
         by_alias = select(aliases.c.entity_id).where(aliases.c.normalised == normalise_name(name))
-        return sorted(conn.execute(union(by_id, by_alias)).scalars())
+        found = conn.execute(union(by_id, by_alias)).scalars().all()
+        # A merged entity's id and aliases stand for the entity it was merged into.
+        rules = Rules.load(conn) if found else Rules()
+        return sorted({rules.resolve(entity_id) for entity_id in found})
 
     def entities(self, type: str | None = None) -> list[dict[str, Any]]:
         """Entities (optionally of one type), most claimed first.
@@ -215,7 +224,7 @@ class Store:
         if type is not None:
             query = query.where(entities.c.type == type)
         with self._engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            return [dict(row._mapping) for row in conn.execute(query.where(_NOT_MERGED))]
 
     def claims(
         self, entity: str | None = None, relation: str | None = None, speaker: str | None = None,
@@ -253,7 +262,7 @@ class Store:
             count(documents).label("documents"),
             count(documents, documents.c.status == "ok").label("documents_ok"),
             count(documents, documents.c.status.startswith("skipped")).label("documents_skipped"),
-            count(entities).label("entities"),
+            count(entities, _NOT_MERGED).label("entities"),
             count(claims).label("claims"),
             count(mentions).label("mentions"),
         )
@@ -357,10 +366,10 @@ class _Writer:
         docs = [doc for _, doc in stored]
         upsert(self.conn, entities, rows.entity_rows(docs, self.known, self.pending, self.now), ["id"],
                _update_entity)
-        insert_ignore(self.conn, aliases, rows.alias_rows(docs, self.known, self.pending),
+        # Read inside this transaction, so a judgement committed meanwhile applies to this batch.
+        rules = Rules.load(self.conn)
+        insert_ignore(self.conn, aliases, rules.aliases(rows.alias_rows(docs, self.known, self.pending)),
                       ["entity_id", "normalised"])
         mention_values = [row for doc_id, doc in stored for row in rows.mention_rows(doc_id, doc)]
-        if mention_values:
-            self.conn.execute(mentions.insert(), mention_values)
         claim_values = [row for doc_id, doc in stored for row in rows.claim_rows(doc_id, doc, self.version)]
-        insert_ignore(self.conn, claims, claim_values, CLAIM_IDENTITY)
+        write_mentions_and_claims(self.conn, rules, mention_values, claim_values)

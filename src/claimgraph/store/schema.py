@@ -151,3 +151,75 @@ claims = Table(
 CLAIM_IDENTITY = (
     "document_id", "subject_id", "relation", "object_id", "polarity", "speaker_key", "start_offset",
 )
+
+V1_TABLES = (meta, documents, entities, aliases, mentions, claims)
+
+# --- v2: analyst curation ----------------------------------------------------------------------
+# Judgements are an audit log: they outlive the entities they name (an undone split deletes its
+# entity), so their entity columns carry no foreign key.
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(SHORT), nullable=False),
+    Column("entity_id", String(ENTITY_ID), nullable=False),
+    Column("target_id", String(ENTITY_ID)),
+    Column("payload", Text, nullable=False, server_default="{}"),  # JSON: old values, removed rows, counts
+    Column("who", String(NAME), nullable=False),
+    Column("why", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
+    Column("undone_by", String(NAME)),
+    Index(None, "entity_id"),
+    Index(None, "target_id"),
+)
+
+# A merged entity keeps its row; every later write that names it is written as `to_id`.
+redirects = Table(
+    "redirects",
+    metadata,
+    Column("from_id", String(ENTITY_ID), ForeignKey("entities.id"), primary_key=True),
+    Column("to_id", String(ENTITY_ID), ForeignKey("entities.id"), nullable=False),
+    Column("judgement_id", Integer, ForeignKey("judgements.id"), nullable=False),
+    Index(None, "to_id"),
+)
+
+# Aliases an analyst removed: a re-ingest does not add them back.
+blocked_aliases = Table(
+    "blocked_aliases",
+    metadata,
+    Column("entity_id", String(ENTITY_ID), ForeignKey("entities.id"), nullable=False),
+    Column("normalised", String(NAME), nullable=False),
+    Column("judgement_id", Integer, ForeignKey("judgements.id"), nullable=False),
+    PrimaryKeyConstraint("entity_id", "normalised"),
+)
+
+# A surface form an analyst gave to one entity (split, alias add): later mentions that read so
+# are stored as that entity, whatever the resolver said.
+alias_assignments = Table(
+    "alias_assignments",
+    metadata,
+    Column("normalised", String(NAME), primary_key=True),
+    Column("entity_id", String(ENTITY_ID), ForeignKey("entities.id"), nullable=False),
+    Column("judgement_id", Integer, ForeignKey("judgements.id"), nullable=False),
+)
+
+# Every entity id a judgement changed in a mention or claim row, at the judgement or in a later
+# ingest that the judgement rewrote, so undoing it puts exactly those values back.
+# row_column "*" marks a claim the judgement deleted (its row is kept in the payload).
+row_moves = Table(
+    "row_moves",
+    metadata,
+    Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("judgement_id", Integer, ForeignKey("judgements.id"), nullable=False),
+    Column("row_table", String(SHORT), nullable=False),
+    Column("row_id", BigInteger, nullable=False),
+    Column("row_column", String(SHORT), nullable=False),
+    Column("from_id", String(ENTITY_ID)),
+    Column("to_id", String(ENTITY_ID)),
+    Index(None, "judgement_id"),
+    Index(None, "row_table", "row_id"),
+)
+
+V2_TABLES = (judgements, redirects, blocked_aliases, alias_assignments, row_moves)
+DELETED = "*"
