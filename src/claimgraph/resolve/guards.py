@@ -27,6 +27,10 @@ LABEL_TYPES = {
     "NORP": {"armed_group", "political_org", "state"},
 }
 ARTICLES = {"the", "a", "an"}
+# a ministry's portfolio in a title: "the minister of Defense of Venezuela" still names Venezuela
+PORTFOLIOS = {"defense", "defence", "interior", "finance", "justice", "foreign", "affairs", "security",
+              "health", "economy", "agriculture", "energy", "trade", "labour", "labor", "education",
+              "communications", "information", "culture", "transport", "mines", "oil", "petroleum"}
 
 
 def inside_other_name(found_start: int, found_end: int, actor: Actor, ents: Iterable[Span]) -> bool:
@@ -41,7 +45,8 @@ def inside_other_name(found_start: int, found_end: int, actor: Actor, ents: Iter
         extra = [t for t in ent if not (found_start <= t.i < found_end) and t.lower_ not in ARTICLES
                  and not _across_hyphen(t.i, found_start, found_end, ent)]
         # "El Pollo Carvajal" is Hugo Carvajal whatever label NER gives it: his own names change nothing
-        if any(_capitalised_word(t.text) and t.lower_ not in own_words for t in extra):
+        if any(_capitalised_word(t.text) and t.lower_ not in own_words and t.lower_ not in PORTFOLIOS
+               for t in extra):
             return True
     return False
 
@@ -87,9 +92,10 @@ def shouting(span: Span) -> bool:
 def city_qualifier(span: Span, us_states: set[str]) -> bool:
     """'Savannah, Georgia', 'Spokane, Washington': a US state's name after 'City,' is no country."""
     doc = span.doc
-    if span.start < 2 or doc[span.start - 1].text != "," or not doc[span.start - 2].text[:1].isupper():
+    if span.start < 2 or doc[span.start - 1].text != ",":
         return False
-    return span.text in us_states
+    city = doc[span.start - 2]
+    return city.ent_type_ in ("GPE", "LOC", "FAC") and span.text in us_states
 
 
 def city_named_like_capital(span: Span) -> bool:
