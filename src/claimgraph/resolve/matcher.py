@@ -181,8 +181,12 @@ class EntityMatcher:
         regime: dict[str, Any] = {"LOWER": {"IN": REGIME_NOUNS}}
         possessive: dict[str, Any] = {"ORTH": {"IN": ["'s", "\u2019s"]}, "OP": "?"}
         optional_name: dict[str, Any] = {"POS": "PROPN", "OP": "?"}
-        leader_words: list[list[dict[str, Any]]] = [
-            [{"LOWER": t.lower_} for t in nlp.make_doc(name)] for name in self.leaders]
+        # one pattern for all one-word names (the Matcher's cost grows with the number of patterns),
+        # one each for the few names of several tokens ("Díaz-Canel")
+        one_word = sorted(name for name in self.leaders if len(nlp.make_doc(name)) == 1)
+        leader_words: list[list[dict[str, Any]]] = [[{"LOWER": {"IN": one_word}}]]
+        leader_words += [[{"LOWER": t.lower_} for t in nlp.make_doc(name)]
+                         for name in self.leaders if name not in one_word]
         patterns: list[list[dict[str, Any]]] = [[*words, possessive, regime] for words in leader_words]
         patterns += [[regime, {"LOWER": "of"}, optional_name, *words] for words in leader_words]
         self.patterns.add("LEADER_REGIME", patterns)
