@@ -37,10 +37,17 @@ def _add_curation(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.V2_TABLES), checkfirst=True)
 
 
+def _add_analysis(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=list(schema.V3_TABLES), checkfirst=True)
+    for index in schema.V3_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create documents, entities, aliases, mentions, claims", _create_v1),
     Migration(2, "add judgements, redirects, blocked_aliases, alias_assignments, row_moves",
               _add_curation),
+    Migration(3, "add document_copies, document_signatures and link indexes", _add_analysis),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

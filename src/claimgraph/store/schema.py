@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -223,3 +224,33 @@ row_moves = Table(
 
 V2_TABLES = (judgements, redirects, blocked_aliases, alias_assignments, row_moves)
 DELETED = "*"
+
+# --- v3: cross-source analysis ------------------------------------------------------------------
+# Copies and stories: every analysed document gets a row; a copy (syndicated or spun) points at
+# the earliest document of its story, its origin. Kept beside `documents` so no table is altered.
+document_copies = Table(
+    "document_copies",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Integer, nullable=False),  # the id of the story's origin document
+    Column("copy_of", Integer, ForeignKey("documents.id", ondelete="SET NULL")),  # null: an origin
+    Column("similarity", Float, nullable=False, server_default="0"),
+    Column("method", String(SHORT), nullable=False, server_default=""),  # how the copy was found
+    Index(None, "story_id"),
+    Index(None, "copy_of"),
+)
+
+# MinHash signatures, so a new document joins a story without the corpus being hashed again.
+document_signatures = Table(
+    "document_signatures",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+# Link lookups ask for one ordered (subject, relation, object) or one pair of actors.
+claims_link_index = Index("ix_claims_link", claims.c.subject_id, claims.c.object_id, claims.c.relation)
+documents_outlet_index = Index("ix_documents_outlet", documents.c.outlet)
+
+V3_TABLES = (document_copies, document_signatures)
+V3_INDEXES = (claims_link_index, documents_outlet_index)
