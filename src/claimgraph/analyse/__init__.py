@@ -1,0 +1,1 @@
+"""Cross-source analysis: copies and stories, link assessment, profiles and briefings."""
