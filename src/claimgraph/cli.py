@@ -19,8 +19,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from claimgraph import __version__
+from claimgraph.cli_brief import brief
+from claimgraph.cli_copies import stories
 from claimgraph.cli_curation import alias, entity
 from claimgraph.cli_kb import kb
+from claimgraph.cli_links import link, links, profile
 from claimgraph.errors import ClaimgraphError
 from claimgraph.ingest import Failure, iter_articles
 from claimgraph.model import Article
@@ -56,6 +59,11 @@ def cli() -> None:
 cli.add_command(kb)  # `claimgraph kb import|check`: cli_kb.py
 cli.add_command(entity)  # `claimgraph entity show|merge|unmerge|split|...`: cli_curation.py
 cli.add_command(alias)  # `claimgraph alias add|remove`: cli_curation.py
+cli.add_command(stories)  # `claimgraph stories [--rebuild]`: cli_copies.py
+cli.add_command(links)  # `claimgraph links`: cli_links.py
+cli.add_command(link)  # `claimgraph link A B`: cli_links.py
+cli.add_command(profile)  # `claimgraph profile speaker|outlet NAME`: cli_links.py
+cli.add_command(brief)  # `claimgraph brief ENTITY`: cli_brief.py
 
 
 def _stdout() -> Console:

@@ -38,6 +38,7 @@ class Code(StrEnum):
     LEXICON_INVALID = "E302"
     KB_INVALID = "E303"
     EXTRACTION_FAILED = "E304"  # the rules failed on one document; the batch goes on
+    ANALYSIS_INVALID = "E305"  # the link-assessment rules file (data/analysis.yaml or --rules) is malformed
     # usage
     BAD_OPTION = "E401"
 

@@ -18,6 +18,7 @@ fails nothing by itself: the documents it held are retried one by one, and the p
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from claimgraph.ingest import Failure, iter_articles
 from claimgraph.model import Article, Extraction
 
 if TYPE_CHECKING:  # spaCy costs a second to import; a re-run that finds only duplicates never needs it
+    from claimgraph.analyse.copies import CopyDetector
     from claimgraph.extract.pipeline import Extractor
     from claimgraph.store import Store
 
@@ -110,6 +112,7 @@ class _Run:
         self.parsing: dict[str, Article] = {}  # fed to spaCy, not yet out, by hash (in feeding order)
         self.exhausted = False  # the inputs are all read
         self.broken: BaseException | None = None  # what ended reading the inputs early, a bug
+        self.copies: CopyDetector | None = None  # copies and stories, analysed batch by batch
 
     # --- reporting ---------------------------------------------------------------------------
     def _tell(self, outcome: str | None, advance: int) -> None:
@@ -173,6 +176,7 @@ class _Run:
             results = self.store.add_documents(batch, extractor_version=EXTRACTOR_VERSION)
         except Exception as error:  # noqa: BLE001 - report every document of the batch, go on
             results = [(f"failed: {type(error).__name__}: {error}", 0)] * len(batch)
+        self.find_copies([doc_id for outcome, doc_id in results if outcome == "new"])
         for (article, _extraction, status), (outcome, _id) in zip(batch, results, strict=True):
             self.pending.discard(article.hash)
             if outcome == "new" and status.startswith("skipped: "):
@@ -187,6 +191,20 @@ class _Run:
             else:
                 reason = f"{Code.STORE_WRITE.value} could not store: {outcome.removeprefix('failed: ')}"
                 self.fail(article.source, article.doc_id, reason, Code.STORE_WRITE.value, advance=0)
+
+    def find_copies(self, ids: list[int]) -> None:
+        """Put the new documents into their stories (analyse/copies.py); never fails the ingest."""
+        if not ids:
+            return
+        try:
+            if self.copies is None:
+                from claimgraph.analyse.copies import CopyDetector
+
+                self.copies = CopyDetector(self.store)
+            self.copies.add(ids)
+        except Exception as error:  # noqa: BLE001 - `claimgraph stories` analyses what is left over
+            logging.getLogger("claimgraph.copies").warning("copy detection skipped a batch: %s", error)
+            self.copies = None  # reload from the store next time
 
     # --- extracting --------------------------------------------------------------------------
     def extracted(self, extractor: Extractor, doc: Any, article: Article) -> None:

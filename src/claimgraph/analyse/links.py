@@ -1,18 +1,48 @@
 """Link assessment: how well supported each alleged link is, by whom, and who denies it.
 
-INTERFACE (owned by the link-assessment engineer; the briefing engineer builds on it). The
-dataclasses and signatures below are the contract; the bodies are being written.
+INTERFACE (owned by the link-assessment engineer; the briefing engineer builds on it): the dataclasses
+Evidence, Link, PairEvidence and the functions assess, pair, evidence_for keep their names and fields;
+later fields and keyword arguments only ever come with defaults.
+
+Everything is computed from the stored claims when asked (one GROUP BY in the database, folded here),
+so it is current after every ingest, merge or copy-detection run: there is no cache to refresh.
+
+Independent sources: a claim's source is, by default, the outlet of its document's *origin* (the
+document's `document_copies.story_id`; a document without a row is its own origin), falling back to the
+origin's doc key when it has no outlet. So a syndicated or spun copy lands on the source it copies and
+never counts as independent corroboration. `status.source` in data/analysis.yaml switches to the
+speaker (falling back to the origin outlet) or the origin document.
+
+Status (the thresholds are data/analysis.yaml's `status`):
+  denied        no source affirms it, at least one denies it;
+  contested     affirmed by one source and denied by another;
+  corroborated  affirmed by >= min_independent_sources sources (hedged claims count unless
+                hedged_counts is false) and denied by none;
+  single-source everything else (one affirming source, or one source both affirming and denying).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from claimgraph.analyse.config import AnalysisConfig, load
+from claimgraph.store.engine import read_transaction
+from claimgraph.store.schema import claims, document_copies, documents, entities
+from claimgraph.summary import RELATIONS
 
 if TYPE_CHECKING:
     from claimgraph.store import Store
 
 STATUSES = ("corroborated", "single-source", "contested", "denied")
+# "strongest first": corroborated, then contested (it has support), then single-source, then denied
+_RANK = {"corroborated": 0, "contested": 1, "single-source": 2, "denied": 3}
+_CHUNK = 500
 
 
 @dataclass
@@ -37,6 +67,8 @@ class Evidence:
     end: int
     source: str  # the independent source key: the origin document's outlet (copies folded)
     copy_of: str | None = None  # doc_key of the origin when this document is a copy
+    subject_name: str = ""
+    object_name: str = ""
 
 
 @dataclass
@@ -58,6 +90,19 @@ class Link:
     first_seen: str | None = None  # earliest published date (ISO) of its evidence
     last_seen: str | None = None
     status: str = "single-source"  # one of STATUSES
+    # added: the stored relations behind it (several under a roll-up or for a pair), and whether its
+    # ends are unordered (subject and object then sorted by id)
+    relations: list[str] = field(default_factory=list)
+    symmetric: bool = False
+    unattributed: int = 0  # claims with no named speaker
+
+    @property
+    def claims(self) -> int:
+        return self.affirmed + self.denied
+
+    @property
+    def hedged_share(self) -> float:
+        return self.hedged / self.claims if self.claims else 0.0
 
 
 @dataclass
@@ -70,19 +115,313 @@ class PairEvidence:
     links: list[Link]
     affirming: dict[str, list[Evidence]]  # source key -> evidence, earliest first
     denying: dict[str, list[Evidence]]
+    a_name: str = ""
+    b_name: str = ""
 
 
+# --- SQL pieces ----------------------------------------------------------------------------------
+_origin = documents.alias("origin")
+
+
+def _from_clause() -> Any:
+    """claims -> their document -> its copy row (if any) -> the origin document of its story."""
+    origin_id = func.coalesce(document_copies.c.story_id, claims.c.document_id)
+    return (
+        claims.join(documents, documents.c.id == claims.c.document_id)
+        .outerjoin(document_copies, document_copies.c.document_id == claims.c.document_id)
+        .outerjoin(_origin, _origin.c.id == origin_id)
+    )
+
+
+def _source_expr(config: AnalysisConfig) -> ColumnElement[Any]:
+    # An origin row deleted under its copy (story_id has no foreign key) falls back to the document.
+    if config.source == "document":
+        return case((_origin.c.id.is_not(None), _origin.c.doc_key), else_=documents.c.doc_key)
+    outlet = case(
+        (_origin.c.id.is_not(None), func.coalesce(_origin.c.outlet, _origin.c.doc_key)),
+        else_=func.coalesce(documents.c.outlet, documents.c.doc_key),
+    )
+    if config.source == "speaker":
+        return func.coalesce(claims.c.speaker_id, outlet)
+    return outlet
+
+
+def _copy_of_expr() -> ColumnElement[Any]:
+    return case(
+        (and_(_origin.c.id.is_not(None), _origin.c.id != claims.c.document_id), _origin.c.doc_key),
+        else_=None,
+    )
+
+
+def _where(entity_ids: Sequence[str] | None, relations: Sequence[str] | None,
+           since: str | None) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if entity_ids is not None:
+        where.append(or_(claims.c.subject_id.in_(entity_ids), claims.c.object_id.in_(entity_ids)))
+    if relations is not None:
+        where.append(claims.c.relation.in_(relations))
+    if since is not None:
+        where.append(documents.c.published >= since)
+    return where
+
+
+@contextmanager
+def _connect(store: Store) -> Iterator[Connection]:
+    # The Store has no public connection; one read transaction gives every statement the same snapshot.
+    with read_transaction(store._engine) as conn:
+        yield conn
+
+
+def _match(store: Store, conn: Connection, name: str) -> list[str]:
+    return store._match(conn, name)
+
+
+def _names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(ids))
+    found: dict[str, str] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i:i + _CHUNK]
+        query = select(entities.c.id, entities.c.name).where(entities.c.id.in_(chunk))
+        found.update(conn.execute(query).all())
+    return found
+
+
+# --- folding -------------------------------------------------------------------------------------
+@dataclass
+class _Acc:
+    affirmed: int = 0
+    denied: int = 0
+    asserted: int = 0
+    hedged: int = 0
+    unattributed: int = 0
+    speakers: set[str] = field(default_factory=set)
+    sources_for: set[str] = field(default_factory=set)
+    counting_for: set[str] = field(default_factory=set)  # affirming sources that count toward corroboration
+    sources_against: set[str] = field(default_factory=set)
+    relations: set[str] = field(default_factory=set)
+    first: str | None = None
+    last: str | None = None
+    symmetric: bool = False
+
+    def add(self, relation: str, source: str, polarity: str, modality: str, speaker: str | None, n: int,
+            first: str | None, last: str | None, hedged_counts: bool) -> None:
+        self.relations.add(relation)
+        if polarity == "denied":
+            self.denied += n
+            self.sources_against.add(source)
+        else:
+            self.affirmed += n
+            self.sources_for.add(source)
+            if hedged_counts or modality != "hedged":
+                self.counting_for.add(source)
+        if modality == "hedged":
+            self.hedged += n
+        else:
+            self.asserted += n
+        if speaker is None:
+            self.unattributed += n
+        else:
+            self.speakers.add(speaker)
+        if first is not None and (self.first is None or first < self.first):
+            self.first = first
+        if last is not None and (self.last is None or last > self.last):
+            self.last = last
+
+
+def status_of(sources_for: set[str], counting_for: set[str], sources_against: set[str],
+              config: AnalysisConfig) -> str:
+    """The status rule of the module docstring, thresholds from `config`."""
+    if sources_against and not sources_for:
+        return "denied"
+    if sources_against and len(sources_for | sources_against) >= 2:
+        return "contested"
+    if not sources_against and len(counting_for) >= config.min_sources:
+        return "corroborated"
+    return "single-source"
+
+
+Key = tuple[str, str | None, str]
+
+
+class _Folder:
+    """Folds rows (subject, relation, object, source, polarity, modality, speaker, n, first, last) into
+    links."""
+
+    def __init__(self, config: AnalysisConfig, roll_up: bool = False, by_pair: bool = False) -> None:
+        self.config = config
+        self.roll_up = roll_up
+        self.by_pair = by_pair
+        self.accs: dict[Key, _Acc] = {}
+
+    def key(self, subject: str, relation: str, obj: str) -> tuple[Key, bool]:
+        if self.by_pair:
+            return (min(subject, obj), None, max(subject, obj)), True
+        name = self.config.family_of(relation) if self.roll_up else relation
+        symmetric = self.config.is_symmetric(name, self.roll_up)
+        if symmetric and obj < subject:
+            subject, obj = obj, subject
+        return (subject, name, obj), symmetric
+
+    def add(self, row: Sequence[Any]) -> None:
+        subject, relation, obj, source, polarity, modality, speaker, n, first, last = row
+        key, symmetric = self.key(subject, relation, obj)
+        acc = self.accs.get(key)
+        if acc is None:
+            acc = self.accs[key] = _Acc(symmetric=symmetric)
+        acc.add(relation, source, polarity, modality, speaker, int(n), first, last, self.config.hedged_counts)
+
+    def links(self, names: dict[str, str]) -> list[Link]:
+        found: list[Link] = []
+        for (subject, relation, obj), acc in self.accs.items():
+            found.append(Link(
+                subject=subject, subject_name=names.get(subject, subject), relation=relation, object=obj,
+                object_name=names.get(obj, obj), affirmed=acc.affirmed, denied=acc.denied,
+                asserted=acc.asserted, hedged=acc.hedged, speakers=sorted(acc.speakers),
+                sources_for=sorted(acc.sources_for), sources_against=sorted(acc.sources_against),
+                first_seen=acc.first, last_seen=acc.last,
+                status=status_of(acc.sources_for, acc.counting_for, acc.sources_against, self.config),
+                relations=sorted(acc.relations), symmetric=acc.symmetric,
+                unattributed=acc.unattributed,
+            ))
+        found.sort(key=_strength)
+        return found
+
+    def ids(self) -> set[str]:
+        return {end for key in self.accs for end in (key[0], key[2])}
+
+
+def _strength(link: Link) -> tuple[Any, ...]:
+    return (_RANK[link.status], -len(link.sources_for), -link.affirmed, link.subject, link.relation or "",
+            link.object)
+
+
+def _relations_for(relation: str | None, roll_up: bool, config: AnalysisConfig) -> list[str] | None:
+    if relation is None:
+        return None
+    if roll_up or relation not in RELATIONS:
+        return list(config.members(relation))
+    return [relation]
+
+
+# --- the interface -------------------------------------------------------------------------------
 def assess(store: Store, *, entity: str | None = None, relation: str | None = None,
-           status: str | None = None, since: str | None = None, roll_up: bool = False) -> list[Link]:
-    """Links touching `entity` (an id, name or alias), filtered; strongest first."""
-    raise NotImplementedError
+           status: str | None = None, since: str | None = None, roll_up: bool = False,
+           by_pair: bool = False, config: AnalysisConfig | None = None) -> list[Link]:
+    """Links touching `entity` (an id, name or alias), filtered; strongest first.
+
+    `relation` is a stored relation, or (with `roll_up`, or when it names no relation) a family of
+    data/analysis.yaml. `roll_up` counts each relation under its family; `by_pair` gives one link per
+    unordered pair of actors over all their relations (relation None). `since` keeps evidence
+    published on or after that ISO date (undated evidence is then left out).
+    """
+    config = config or load()
+    source = _source_expr(config).label("source")
+    first = func.min(documents.c.published)
+    last = func.max(documents.c.published)
+    group = (claims.c.subject_id, claims.c.relation, claims.c.object_id, source, claims.c.polarity,
+             claims.c.modality, claims.c.speaker_id)
+    folder = _Folder(config, roll_up=roll_up, by_pair=by_pair)
+    with _connect(store) as conn:
+        ids: list[str] | None = None
+        if entity is not None:
+            ids = _match(store, conn, entity)
+            if not ids:
+                return []
+        query = (select(*group, func.count(), first, last).select_from(_from_clause())
+                 .where(*_where(ids, _relations_for(relation, roll_up, config), since)).group_by(*group))
+        for row in conn.execute(query):
+            folder.add(row)
+        names = _names(conn, folder.ids())
+    links = folder.links(names)
+    if status is not None:
+        links = [link for link in links if link.status == status]
+    return links
 
 
-def pair(store: Store, a: str, b: str, *, since: str | None = None) -> PairEvidence:
-    """The links between two actors (either direction) and their evidence."""
-    raise NotImplementedError
+def _evidence_query(config: AnalysisConfig) -> Any:
+    subject = entities.alias("subject")
+    obj = entities.alias("object")
+    speaker = entities.alias("speaker")
+    return (
+        select(
+            claims.c.id, claims.c.subject_id, claims.c.relation, claims.c.object_id, claims.c.polarity,
+            claims.c.modality, claims.c.speaker_id, speaker.c.name, documents.c.doc_key, documents.c.title,
+            documents.c.outlet, documents.c.published, documents.c.url, claims.c.evidence,
+            claims.c.start_offset, claims.c.end_offset, _source_expr(config), _copy_of_expr(),
+            subject.c.name, obj.c.name,
+        )
+        .select_from(
+            _from_clause()
+            .join(subject, subject.c.id == claims.c.subject_id)
+            .join(obj, obj.c.id == claims.c.object_id)
+            .outerjoin(speaker, speaker.c.id == claims.c.speaker_id)
+        )
+    )
 
 
-def evidence_for(store: Store, link: Link) -> list[Evidence]:
+def _evidence(row: Sequence[Any]) -> Evidence:
+    (claim_id, subject, relation, obj, polarity, modality, speaker, speaker_name, doc_key, title, outlet,
+     published, url, text, start, end, source, copy_of, subject_name, object_name) = row
+    return Evidence(claim_id, subject, relation, obj, polarity, modality, speaker, speaker_name, doc_key,
+                    title, outlet, published, url, text, start, end, source, copy_of,
+                    subject_name or subject, object_name or obj)
+
+
+def _earliest(item: Evidence) -> tuple[Any, ...]:
+    return (item.published is None, item.published or "", item.document, item.start, item.claim_id)
+
+
+def _between(a_ids: Sequence[str], b_ids: Sequence[str], both_ways: bool) -> ColumnElement[bool]:
+    forward = and_(claims.c.subject_id.in_(a_ids), claims.c.object_id.in_(b_ids))
+    if not both_ways:
+        return forward
+    return or_(forward, and_(claims.c.subject_id.in_(b_ids), claims.c.object_id.in_(a_ids)))
+
+
+def evidence_for(store: Store, link: Link, *, since: str | None = None,
+                 config: AnalysisConfig | None = None) -> list[Evidence]:
     """The claims behind one link, earliest first."""
-    raise NotImplementedError
+    config = config or load()
+    relations = link.relations or ([link.relation] if link.relation is not None else None)
+    both_ways = link.relation is None or link.symmetric
+    where = [_between([link.subject], [link.object], both_ways), *_where(None, relations, since)]
+    with _connect(store) as conn:
+        rows = conn.execute(_evidence_query(config).where(*where)).all()
+    return sorted((_evidence(row) for row in rows), key=_earliest)
+
+
+def _group(items: Iterable[Evidence]) -> dict[str, list[Evidence]]:
+    grouped: dict[str, list[Evidence]] = {}
+    for item in sorted(items, key=_earliest):
+        grouped.setdefault(item.source, []).append(item)
+    # sources with the most evidence first, then the earliest
+    order = sorted(grouped, key=lambda key: (-len(grouped[key]), _earliest(grouped[key][0])))
+    return {key: grouped[key] for key in order}
+
+
+def pair(store: Store, a: str, b: str, *, since: str | None = None,
+         config: AnalysisConfig | None = None) -> PairEvidence:
+    """The links between two actors (either direction) and their evidence."""
+    config = config or load()
+    with _connect(store) as conn:
+        a_ids, b_ids = _match(store, conn, a), _match(store, conn, b)
+        rows: Sequence[Any] = []
+        if a_ids and b_ids:
+            where = [_between(a_ids, b_ids, True), *_where(None, None, since)]
+            rows = conn.execute(_evidence_query(config).where(*where)).all()
+        names = _names(conn, [*a_ids[:1], *b_ids[:1]])
+    items = [_evidence(row) for row in rows]
+    folder = _Folder(config)
+    link_names: dict[str, str] = {}
+    for item in items:
+        folder.add((item.subject, item.relation, item.object, item.source, item.polarity, item.modality,
+                    item.speaker, 1, item.published, item.published))
+        link_names[item.subject], link_names[item.object] = item.subject_name, item.object_name
+    a_id = a_ids[0] if a_ids else a
+    b_id = b_ids[0] if b_ids else b
+    return PairEvidence(
+        a=a_id, b=b_id, links=folder.links(link_names),
+        affirming=_group(item for item in items if item.polarity == "affirmed"),
+        denying=_group(item for item in items if item.polarity == "denied"),
+        a_name=names.get(a_id, a), b_name=names.get(b_id, b),
+    )
