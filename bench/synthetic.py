@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from claimgraph.store import Store
 
@@ -42,9 +43,10 @@ def build(store: Store, n_claims: int, *, seed: int = 7, n_entities: int | None 
     actors = [f"actor-{i}" for i in range(n_entities)]
     speakers = [f"speaker-{i}" for i in range(n_speakers)]
     outlets = [f"Outlet {i}" for i in range(n_outlets)]
-    actor_w = _zipf_weights(n_entities)
-    outlet_w = _zipf_weights(n_outlets, 0.8)
-    speaker_w = _zipf_weights(n_speakers, 0.9)
+    # cumulative weights, computed once: random.choices would otherwise sum them on every call
+    actor_w = list(accumulate(_zipf_weights(n_entities)))
+    outlet_w = list(accumulate(_zipf_weights(n_outlets, 0.8)))
+    speaker_w = list(accumulate(_zipf_weights(n_speakers, 0.9)))
     now = "2025-01-01 00:00:00.000000"
     entity_rows = [(a, f"Actor {i}", TYPES[i % 4], 0, now) for i, a in enumerate(actors)]
     entity_rows += [(s, f"Speaker {i}", "person", 0, now) for i, s in enumerate(speakers)]
@@ -58,7 +60,7 @@ def build(store: Store, n_claims: int, *, seed: int = 7, n_entities: int | None 
     while len(claim_rows) < n_claims:
         doc_id += 1
         day = f"20{20 + rng.randrange(6)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}"
-        outlet = rng.choices(outlets, outlet_w)[0]
+        outlet = rng.choices(outlets, cum_weights=outlet_w)[0]
         key = f"doc-{doc_id}"
         text = f"Synthetic document {doc_id}."
         digest = hashlib.sha256(text.encode()).hexdigest()
@@ -71,13 +73,13 @@ def build(store: Store, n_claims: int, *, seed: int = 7, n_entities: int | None 
             continue
         mine: list[tuple[object, ...]] = []
         for k in range(CLAIMS_PER_DOC):
-            subject, obj = rng.choices(actors, actor_w, k=2)
+            subject, obj = rng.choices(actors, cum_weights=actor_w, k=2)
             if subject == obj:
                 obj = actors[(int(obj.rsplit("-", 1)[1]) + 1) % n_entities]
             relation = rng.choice(RELATIONS)
             polarity = "denied" if rng.random() < 0.08 else "affirmed"
             modality = "hedged" if rng.random() < 0.12 else "asserted"
-            speaker = rng.choices(speakers, speaker_w)[0] if rng.random() < 0.6 else None
+            speaker = rng.choices(speakers, cum_weights=speaker_w)[0] if rng.random() < 0.6 else None
             evidence = f"Actor {subject} {relation} Actor {obj} (sentence {k})."
             mine.append((doc_id, subject, relation, obj, polarity, modality, speaker, speaker or "", evidence,
                          k * 100, k * 100 + len(evidence), "", "synthetic", ""))
