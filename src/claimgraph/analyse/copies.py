@@ -404,9 +404,18 @@ class CopyDetector:
         self._need(conn, candidates)
         text = self._texts[doc_id]
         comparisons: dict[int, Comparison] = {}
+        # One copy in a story is enough to join it: compare with its origin first, and stop at the
+        # first member copied (a wire story with many copies costs one alignment, not one per copy).
+        by_story: dict[int, list[int]] = {}
         for other in sorted(candidates):
             if other in self._texts:
+                story_id = self.rows[other].story_id if other in self.rows else other
+                by_story.setdefault(story_id, []).append(other)
+        for story_id, members in by_story.items():
+            for other in sorted(members, key=lambda m: (m != story_id, m)):
                 comparisons[other] = compare(text, self._texts[other])
+                if comparisons[other].is_copy:
+                    break
         story = {doc_id}
         for other, comparison in comparisons.items():
             if comparison.is_copy and other in self.rows:
