@@ -92,7 +92,7 @@ class ClaimReader:
     def _proposals(self, sent: Span) -> Iterator[Proposal]:
         lex = self.lex
         for token in sent:
-            lemma = token.lemma_.lower()
+            lemma = lex.lemma(token)
             if token.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
                 yield from self._verb(token, lemma)
             if token.pos_ in ("NOUN", "PROPN"):
@@ -182,7 +182,7 @@ class ClaimReader:
                 patients = patients or prep_objects(clause, cue.patient_preps)
         anchor = noun.head if noun.dep_ == "compound" else noun
         governor = anchor.head
-        gov_lemma = governor.lemma_.lower()
+        gov_lemma = self.lex.lemma(governor)
         if anchor.dep_ in ("dobj", "obj") and governor.pos_ == "VERB":
             if gov_lemma in self.lex.receiving_verbs:
                 patients = patients or [t for t in [logical_subject(governor)] if t is not None]

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from spacy.tokens import Token
 
 from claimgraph.errors import ClaimgraphError, Code
 
@@ -60,6 +61,7 @@ class Lexicon:
     hyphen_cues: dict[str, str] = field(default_factory=dict)
     with_verbs: set[str] = field(default_factory=set)
     presence_preps: tuple[str, ...] = ()
+    lemma_fixes: dict[str, str] = field(default_factory=dict)
     presence_types: set[str] = field(default_factory=set)
     money_giving_verbs: set[str] = field(default_factory=set)
 
@@ -67,6 +69,10 @@ class Lexicon:
     np_reporting_verbs: set[str] = field(default_factory=set)
     titles_set: set[str] = field(default_factory=set)
     state_titles: set[str] = field(default_factory=set)
+
+    def lemma(self, token: Token) -> str:
+        """The token's lemma, lower-cased, with the model's known mistakes put right."""
+        return self.lemma_fixes.get(token.lower_) or token.lemma_.lower()
 
     def __post_init__(self) -> None:
         # looked up once per token: keep them as sets
@@ -140,6 +146,7 @@ def load_lexicon() -> Lexicon:
         hyphen_cues={k: _check_relation(v, "hyphen_cues") for k, v in relations["hyphen_cues"].items()},
         with_verbs=set(relations["with_verbs"]),
         presence_preps=tuple(relations["presence_preps"]),
+        lemma_fixes=dict(relations["lemma_fixes"]),
         presence_types=set(relations["presence_types"]),
         money_giving_verbs=set(relations["money_giving_verbs"]),
         stance=_read("stance.yaml"),
