@@ -122,3 +122,11 @@ def test_waging_war_against_opposes_despite_the_lemmatiser(extractor: Extractor)
     # the small model lemmatises "waging" as "wag"; the lexicon's lemma fixes put it right
     claims = claims_of(extractor, "The Houthis were waging a campaign against Israel.")
     assert claim("houthis", "opposes", "israel") in claims
+
+
+def test_reduced_relative_with_agent(extractor: Extractor) -> None:
+    # "X, the cartel led by Y" / "Z, a militia backed by W": a participle with "by" is a passive
+    led = claims_of(extractor, "Los Zetas, the cartel led by Miguel Treviño, controls Nuevo Laredo.")
+    assert claim("miguel-trevino", "member_of", "los-zetas") in led
+    backed = claims_of(extractor, "Kata'ib Hezbollah, a militia backed by Iran, fired rockets.")
+    assert claim("iran", "supports", "kataib-hezbollah") in backed

@@ -146,6 +146,8 @@ class ClaimReader:
             if not patient and verb.dep_ == "conj":  # "is based in X and is headed by Y"
                 shared = grammatical_subject(verb.head)
                 patient = [shared] if shared is not None else []
+            if not patient and verb.dep_ == "acl":  # "the coalition led by X", "militias backed by Iran"
+                patient = [verb.head]
             if agent is not None:
                 return [agent], patient
             by_prep = prep_objects(verb, preps) if preps else []
@@ -471,6 +473,11 @@ class ClaimReader:
                 if nation is not None:  # "the Colombian president", "a Lebanese diplomat"
                     ids.append(nation)
                     break
+            else:
+                anchor = self.ents.at(item.head) if item.dep_ == "appos" else None
+                if anchor is not None:
+                    # "Kata'ib Hezbollah, a militia backed by Iran": the apposition is its anchor
+                    ids += [i for i in anchor.entity_ids if i not in ids]
         return ids
 
     def _demonym(self, token: Token) -> str | None:

@@ -22,7 +22,10 @@ EXPANDING_PREPS = {"of", "such", "as", "including", "like", "among", "from"}
 
 
 def is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    """'was funded by', and the reduced relative 'the group led by X' (a participle with an agent)."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children)
 
 
 def agent_of(verb: Token) -> Token | None:
