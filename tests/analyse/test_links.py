@@ -213,3 +213,24 @@ def test_assessment_is_current_after_an_ingest(store: Store, corpus: dict[str, i
     assert one(assess(store), "pelmark", "finances", "red-kestrels").status == "denied"
     document(store, "late", LANTERN, "2024-09-01", Said("pelmark", "finances", "red-kestrels"))
     assert one(assess(store), "pelmark", "finances", "red-kestrels").status == "contested"
+
+
+def test_the_link_cache_always_matches_a_live_assessment(store: Store, corpus: dict[str, int]) -> None:
+    def both(entity: str | None = None) -> tuple[list[Link], list[Link]]:
+        return assess(store, entity=entity), assess(store, entity=entity, cached=False)
+
+    cached, live = both()
+    assert cached == live and cached
+    cached, live = both("Red Kestrels")
+    assert cached == live and cached
+    # a copy found after the cache was filled re-points a source: the next answer sees it
+    late = document(store, "d12", HERALD, "2024-08-01", Said("ostravia", "arms", "red-kestrels"))
+    assert both() [0] == both()[1]
+    mark_copy(store, late, corpus["d1"])
+    cached, live = both()
+    assert cached == live
+    number = store.judge_merge("red-kestrels", "grey-owl-cartel", who="t", why="same group")
+    assert both("red-kestrels")[0] == both("red-kestrels")[1]
+    store.undo(number, who="t")
+    assert both()[0] == both()[1]
+    assert assess(store, status="contested") == assess(store, status="contested", cached=False)

@@ -20,7 +20,7 @@ from claimgraph.store.schema import metadata
 
 V1_TABLES = {"meta", "documents", "entities", "aliases", "mentions", "claims"}
 OUR_TABLES = V1_TABLES | {"judgements", "redirects", "blocked_aliases", "alias_assignments", "row_moves",
-                          "document_copies", "document_signatures"}
+                          "document_copies", "document_signatures", "link_cache"}
 NEXT = CURRENT_VERSION + 1
 
 
@@ -114,16 +114,17 @@ def test_v1_database_with_a_graph_is_migrated_in_place(
     before = v1_dump(old)
     assert before["claims"]
     with caplog.at_level(logging.INFO, logger="claimgraph.store"), open_store(str(old)) as store:
-        assert store.schema_version() == CURRENT_VERSION == 3
+        assert store.schema_version() == CURRENT_VERSION == 4
         number = store.judge_merge("dravia", "osmania", who="test", why="migrated data can be curated")
         assert store.entity_show("dravia")["merged_from"] == ["osmania"]
         store.undo(number, who="test")
-    assert tables(old) == OUR_TABLES and stored_version(old) == "3"
+    assert tables(old) == OUR_TABLES and stored_version(old) == "4"
     assert v1_dump(old) == before
     assert [m for m in caplog.messages if "migrated" in m] == [
         f"migrated sqlite:///{old} to schema v2: add judgements, redirects, blocked_aliases, "
         "alias_assignments, row_moves",
-        f"migrated sqlite:///{old} to schema v3: add document_copies, document_signatures and link indexes"]
+        f"migrated sqlite:///{old} to schema v3: add document_copies, document_signatures and link indexes",
+        f"migrated sqlite:///{old} to schema v4: add link_cache"]
 
 
 def test_newer_database_is_refused(db_path: Path) -> None:

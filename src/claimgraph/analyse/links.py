@@ -4,8 +4,11 @@ INTERFACE (owned by the link-assessment engineer; the briefing engineer builds o
 Evidence, Link, PairEvidence and the functions assess, pair, evidence_for keep their names and fields;
 later fields and keyword arguments only ever come with defaults.
 
-Everything is computed from the stored claims when asked (one GROUP BY in the database, folded here),
-so it is current after every ingest, merge or copy-detection run: there is no cache to refresh.
+Everything is computed from the stored claims (one GROUP BY in the database, folded here). The
+plain whole assessment (default rules, no roll-up, no date filter) is also kept in the `link_cache`
+table with the state of the store it was computed from (claims, judgements and copy rows); a query on
+a store in another state recomputes it first, so an answer is never stale, and `links --entity X`
+then reads a few rows instead of folding every claim of a busy actor.
 
 Independent sources: a claim's source is, by default, the outlet of its document's *origin* (the
 document's `document_copies.story_id`; a document without a row is its own origin), falling back to the
@@ -23,17 +26,21 @@ Status (the thresholds are data/analysis.yaml's `status`):
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+import orjson
+from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimgraph.analyse.config import AnalysisConfig, load
-from claimgraph.store.engine import read_transaction
-from claimgraph.store.schema import claims, document_copies, documents, entities
+from claimgraph.store.engine import read_transaction, write_transaction
+from claimgraph.store.schema import claims, document_copies, documents, entities, judgements, link_cache, meta
 from claimgraph.summary import RELATIONS
 
 if TYPE_CHECKING:
@@ -306,15 +313,25 @@ def _relations_for(relation: str | None, roll_up: bool, config: AnalysisConfig) 
 # --- the interface -------------------------------------------------------------------------------
 def assess(store: Store, *, entity: str | None = None, relation: str | None = None,
            status: str | None = None, since: str | None = None, roll_up: bool = False,
-           by_pair: bool = False, config: AnalysisConfig | None = None) -> list[Link]:
+           by_pair: bool = False, config: AnalysisConfig | None = None, cached: bool = True) -> list[Link]:
     """Links touching `entity` (an id, name or alias), filtered; strongest first.
 
     `relation` is a stored relation, or (with `roll_up`, or when it names no relation) a family of
     data/analysis.yaml. `roll_up` counts each relation under its family; `by_pair` gives one link per
     unordered pair of actors over all their relations (relation None). `since` keeps evidence
-    published on or after that ISO date (undated evidence is then left out).
+    published on or after that ISO date (undated evidence is then left out). The plain assessment
+    is read from the link cache (see the module docstring) unless `cached` is false.
     """
+    plain = config is None and not roll_up and not by_pair and since is None
     config = config or load()
+    if cached and plain and (relation is None or relation in RELATIONS):
+        return _from_cache(store, config, entity, relation, status)
+    return _assess_live(store, config, entity=entity, relation=relation, status=status, since=since,
+                        roll_up=roll_up, by_pair=by_pair)
+
+
+def _assess_live(store: Store, config: AnalysisConfig, *, entity: str | None, relation: str | None,
+                 status: str | None, since: str | None, roll_up: bool, by_pair: bool) -> list[Link]:
     source = _source_expr(config).label("source")
     first = func.min(documents.c.published)
     last = func.max(documents.c.published)
@@ -336,6 +353,83 @@ def assess(store: Store, *, entity: str | None = None, relation: str | None = No
     if status is not None:
         links = [link for link in links if link.status == status]
     return links
+
+
+# --- the link cache ------------------------------------------------------------------------------
+_CACHE_KEY = "link_cache_state"
+
+
+def _store_state(conn: Connection, config: AnalysisConfig) -> str:
+    """What the assessment depends on, in a few aggregate numbers: a new claim, a judgement made or
+    undone, a copy found or re-pointed, or other rules all change it."""
+    parts = [
+        conn.execute(select(func.count(), func.max(claims.c.id))).one(),
+        conn.execute(select(func.count(), func.max(judgements.c.id),
+                            func.count(judgements.c.undone_at))).one(),
+        conn.execute(select(func.count(), func.sum(document_copies.c.story_id))).one(),
+        repr(sorted(dataclasses.asdict(config).items())),
+    ]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _from_cache(store: Store, config: AnalysisConfig, entity: str | None, relation: str | None,
+                status: str | None) -> list[Link]:
+    with _connect(store) as conn:
+        state = _store_state(conn, config)
+        current = conn.execute(select(meta.c.value).where(meta.c.key == _CACHE_KEY)).scalar()
+    if current != state:
+        refresh_cache(store, config, state)
+    with _connect(store) as conn:
+        query = select(link_cache.c.link).order_by(link_cache.c.rank)
+        if entity is not None:
+            ids = _match(store, conn, entity)
+            if not ids:
+                return []
+            query = query.where(or_(link_cache.c.subject_id.in_(ids), link_cache.c.object_id.in_(ids)))
+        if relation is not None:
+            query = query.where(link_cache.c.relation == relation)
+        if status is not None:
+            query = query.where(link_cache.c.status == status)
+        texts = conn.execute(query).scalars().all()
+    return _cached_links(texts)
+
+
+def _cached_links(texts: Sequence[str]) -> list[Link]:
+    """Links from their cached JSON, decoded in one call. A busy actor has thousands of links: the
+    dataclass constructor is skipped (every field is present) and the cyclic garbage collector, which
+    would otherwise run several full passes over these young objects, is paused meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        links = []
+        for fields in orjson.loads("[" + ",".join(texts) + "]"):
+            link = object.__new__(Link)
+            link.__dict__.update(fields)
+            links.append(link)
+        return links
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def refresh_cache(store: Store, config: AnalysisConfig | None = None, state: str | None = None) -> int:
+    """Recompute the whole plain assessment into the link cache; returns the number of links."""
+    config = config or load()
+    if state is None:
+        with _connect(store) as conn:
+            state = _store_state(conn, config)
+    links = _assess_live(store, config, entity=None, relation=None, status=None, since=None,
+                         roll_up=False, by_pair=False)
+    rows = [{"rank": rank, "subject_id": link.subject, "object_id": link.object, "relation": link.relation,
+             "status": link.status, "link": orjson.dumps(link).decode("utf-8")}
+            for rank, link in enumerate(links)]
+    with write_transaction(store._engine) as conn:
+        conn.execute(delete(link_cache))
+        for start in range(0, len(rows), 5_000):
+            conn.execute(insert(link_cache), rows[start:start + 5_000])
+        conn.execute(delete(meta).where(meta.c.key == _CACHE_KEY))
+        conn.execute(insert(meta).values(key=_CACHE_KEY, value=state))
+    return len(links)
 
 
 def _evidence_query(config: AnalysisConfig) -> Any:

@@ -43,11 +43,16 @@ def _add_analysis(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _add_link_cache(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=list(schema.V4_TABLES), checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create documents, entities, aliases, mentions, claims", _create_v1),
     Migration(2, "add judgements, redirects, blocked_aliases, alias_assignments, row_moves",
               _add_curation),
     Migration(3, "add document_copies, document_signatures and link indexes", _add_analysis),
+    Migration(4, "add link_cache", _add_link_cache),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

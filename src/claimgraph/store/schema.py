@@ -254,3 +254,23 @@ documents_outlet_index = Index("ix_documents_outlet", documents.c.outlet)
 
 V3_TABLES = (document_copies, document_signatures)
 V3_INDEXES = (claims_link_index, documents_outlet_index)
+
+# --- v4: link assessment cache ------------------------------------------------------------------
+# The whole assessment, folded once (analyse/links.py) and read by `links --entity` in milliseconds.
+# `meta.link_cache_state` records the state of the store it was computed from; a query on a store
+# in another state recomputes it first, so it is never stale.
+link_cache = Table(
+    "link_cache",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rank", Integer, nullable=False),  # position in the whole assessment, strongest first
+    Column("subject_id", String(ENTITY_ID), nullable=False),
+    Column("object_id", String(ENTITY_ID), nullable=False),
+    Column("relation", String(SHORT)),
+    Column("status", String(SHORT), nullable=False),
+    Column("link", Text, nullable=False),  # the Link as JSON
+    Index(None, "subject_id"),
+    Index(None, "object_id"),
+)
+
+V4_TABLES = (link_cache,)
