@@ -16,16 +16,6 @@ from spacy.tokens import Span
 
 from claimgraph.resolve.kb import Actor
 
-# which actor types each NER label may stand for; a longer NER name of another kind wins
-LABEL_TYPES = {
-    "PERSON": {"person"},
-    "ORG": {"state_body", "criminal_group", "armed_group", "political_org", "company", "media", "intl_org",
-            "state"},
-    "GPE": {"state", "place"},
-    "LOC": {"place"},
-    "FAC": {"place"},
-    "NORP": {"armed_group", "political_org", "state"},
-}
 ARTICLES = {"the", "a", "an"}
 # a ministry's portfolio in a title: "the minister of Defense of Venezuela" still names Venezuela
 PORTFOLIOS = {"defense", "defence", "interior", "finance", "justice", "foreign", "affairs", "security",

@@ -24,7 +24,7 @@ from claimgraph.names import normalise_name
 from claimgraph.resolve import guards
 from claimgraph.resolve.disambiguation import choose
 from claimgraph.resolve.fuzzy import FuzzyIndex
-from claimgraph.resolve.kb import Actor, KnowledgeBase
+from claimgraph.resolve.kb import KnowledgeBase
 
 GOVERNMENT_NOUNS = ["government", "regime", "authorities", "officials", "official", "forces", "police",
                     "military", "army", "soldiers", "troops", "state", "functionaries", "diplomats",
@@ -630,8 +630,3 @@ def _provisional_type(span: Span, label: str) -> str:
         if words & hints:
             return type_name
     return "company"
-
-
-def actor_parent(kb: KnowledgeBase, entity_id: str) -> Actor | None:
-    actor = kb.get(entity_id)
-    return kb.get(actor.parent) if actor and actor.parent else None
