@@ -24,6 +24,7 @@ from claimgraph.cli_copies import stories
 from claimgraph.cli_curation import alias, entity
 from claimgraph.cli_kb import kb
 from claimgraph.cli_links import link, links, profile
+from claimgraph.cli_serve import serve
 from claimgraph.errors import ClaimgraphError
 from claimgraph.ingest import Failure, iter_articles
 from claimgraph.model import Article
@@ -64,6 +65,7 @@ cli.add_command(links)  # `claimgraph links`: cli_links.py
 cli.add_command(link)  # `claimgraph link A B`: cli_links.py
 cli.add_command(profile)  # `claimgraph profile speaker|outlet NAME`: cli_links.py
 cli.add_command(brief)  # `claimgraph brief ENTITY`: cli_brief.py
+cli.add_command(serve)  # `claimgraph serve`: cli_serve.py
 
 
 def _stdout() -> Console:

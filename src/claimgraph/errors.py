@@ -41,6 +41,12 @@ class Code(StrEnum):
     ANALYSIS_INVALID = "E305"  # the link-assessment rules file (data/analysis.yaml or --rules) is malformed
     # usage
     BAD_OPTION = "E401"
+    # HTTP API (`claimgraph serve`)
+    NOT_AUTHENTICATED = "E410"  # a write without the right bearer token
+    WRITES_DISABLED = "E411"  # a write while $CLAIMGRAPH_TOKEN is unset
+    REQUEST_TOO_LARGE = "E412"  # a request body over the limit (1 MB)
+    BAD_REQUEST = "E413"  # a query parameter or body the API cannot use
+    NO_ROUTE = "E414"  # no such path or method
 
 
 class ClaimgraphError(Exception):

@@ -1,0 +1,62 @@
+"""create_app(db_url): the FastAPI app of `claimgraph serve`, on one store opened for its lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from claimgraph.errors import ClaimgraphError, Code
+from claimgraph.serve import routes_briefing, routes_claims, routes_entities, routes_ingest, routes_links
+from claimgraph.serve.common import HTTP_STATUS, ApiError, error_response
+
+
+def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None = None) -> FastAPI:
+    """The API on the store at `db_url` (None: $CLAIMGRAPH_DB, else ./claimgraph.db).
+
+    `extractor` is a factory of the extractor used by POST /api/ingest (default: the spaCy pipeline
+    of $CLAIMGRAPH_MODEL, loaded on the first text that needs it).
+    """
+    from claimgraph.store import open_store
+
+    store = open_store(db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(title="claimgraph", summary="Alleged links between state actors and armed, criminal "
+                  "or terrorist organisations, with their sources", version="0.1.0", lifespan=lifespan)
+    app.state.store = store
+    app.state.extractor = None
+    app.state.extractor_factory = extractor
+    for module in (routes_entities, routes_claims, routes_links, routes_briefing, routes_ingest):
+        app.include_router(module.router)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.code, exc.message, exc.status)
+
+    @app.exception_handler(ClaimgraphError)
+    async def claimgraph_error(request: Request, exc: ClaimgraphError) -> JSONResponse:
+        return error_response(exc.code, exc.message, HTTP_STATUS.get(exc.code, 500))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return error_response(Code.BAD_REQUEST, problems or "bad request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = Code.NO_ROUTE if exc.status_code in (404, 405) else Code.BAD_REQUEST
+        return error_response(code, str(exc.detail), exc.status_code, headers=exc.headers)
+
+    return app
