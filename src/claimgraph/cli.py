@@ -28,7 +28,8 @@ from claimgraph.cli_serve import serve
 from claimgraph.errors import ClaimgraphError
 from claimgraph.ingest import Failure, iter_articles
 from claimgraph.model import Article
-from claimgraph.summary import ENTITY_TYPES, RELATIONS, summarise
+from claimgraph.ontology import ENTITY_TYPES, RELATIONS
+from claimgraph.summary import summarise
 
 if TYPE_CHECKING:
     from claimgraph.extract.pipeline import Extractor

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from claimgraph.summary import ENTITY_TYPES
+from claimgraph.ontology import ENTITY_TYPES
 
 if TYPE_CHECKING:
     from claimgraph.store import Store

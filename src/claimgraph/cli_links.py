@@ -20,14 +20,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from claimgraph.errors import ClaimgraphError, Code
-from claimgraph.summary import RELATIONS
+from claimgraph.ontology import RELATIONS, STATUSES
 
 if TYPE_CHECKING:
     from claimgraph.analyse.config import AnalysisConfig
     from claimgraph.analyse.links import Evidence, Link
     from claimgraph.store import Store
 
-STATUSES = ("corroborated", "single-source", "contested", "denied")
 PIPE_WIDTH = 200
 EVIDENCE_CHARS = 160
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([T ][0-9:.+Z-]*)?$")

@@ -32,3 +32,10 @@ def normalise_name(name: str) -> str:
             text = text[: -len(suffix)].rstrip()
             break
     return text
+
+
+def slug(text: str, default: str = "unnamed") -> str:
+    """An id from a name: accents dropped, lower case, runs of other characters as one hyphen;
+    `default` for a name with no Latin letter or digit."""
+    plain = _strip_accents(text).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or default

@@ -13,11 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from claimgraph.store import Store
 
-# The names of ../shared/contract/ONTOLOGY.md, in its order (tests check them against the extractor's).
-ENTITY_TYPES = ("state", "state_body", "person", "criminal_group", "armed_group", "political_org", "company",
-                "media", "intl_org", "activity", "place")
-RELATIONS = ("supports", "cooperates_with", "directs", "harbors", "facilitates", "finances", "arms",
-             "member_of", "opposes", "sanctions", "linked_to", "engages_in", "operates_in")
+from claimgraph.ontology import ENTITY_TYPES, RELATIONS
+
 NOT_ACTORS = frozenset({"activity", "place"})
 GROUPS = ("armed_group", "criminal_group")
 TOP_ACTORS = 5

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from claimgraph.errors import ClaimgraphError, Code
-from claimgraph.summary import RELATIONS
+from claimgraph.ontology import RELATIONS
 
 ENV_VAR = "CLAIMGRAPH_ANALYSIS"
 SOURCE_KINDS = ("outlet", "speaker", "document")

@@ -254,7 +254,7 @@ class CopyRow:
 
 
 def _engine(store: Store) -> Engine:
-    return store._engine  # the analysis reads and writes its own v3 tables beside the Store's
+    return store.engine  # the analysis reads and writes its own v3 tables beside the Store's
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:

@@ -39,14 +39,14 @@ from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimgraph.analyse.config import AnalysisConfig, load
+from claimgraph.ontology import RELATIONS
+from claimgraph.ontology import STATUSES as STATUSES  # part of this module's interface
 from claimgraph.store.engine import read_transaction, write_transaction
 from claimgraph.store.schema import claims, document_copies, documents, entities, judgements, link_cache, meta
-from claimgraph.summary import RELATIONS
 
 if TYPE_CHECKING:
     from claimgraph.store import Store
 
-STATUSES = ("corroborated", "single-source", "contested", "denied")
 # "strongest first": corroborated, then contested (it has support), then single-source, then denied
 _RANK = {"corroborated": 0, "contested": 1, "single-source": 2, "denied": 3}
 _CHUNK = 500
@@ -174,13 +174,9 @@ def _where(entity_ids: Sequence[str] | None, relations: Sequence[str] | None,
 
 @contextmanager
 def _connect(store: Store) -> Iterator[Connection]:
-    # The Store has no public connection; one read transaction gives every statement the same snapshot.
-    with read_transaction(store._engine) as conn:
+    # one read transaction gives every statement of a query the same snapshot
+    with read_transaction(store.engine) as conn:
         yield conn
-
-
-def _match(store: Store, conn: Connection, name: str) -> list[str]:
-    return store._match(conn, name)
 
 
 def _names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
@@ -341,7 +337,7 @@ def _assess_live(store: Store, config: AnalysisConfig, *, entity: str | None, re
     with _connect(store) as conn:
         ids: list[str] | None = None
         if entity is not None:
-            ids = _match(store, conn, entity)
+            ids = store.match_in(conn, entity)
             if not ids:
                 return []
         query = (select(*group, func.count(), first, last).select_from(_from_clause())
@@ -382,7 +378,7 @@ def _from_cache(store: Store, config: AnalysisConfig, entity: str | None, relati
     with _connect(store) as conn:
         query = select(link_cache.c.link).order_by(link_cache.c.rank)
         if entity is not None:
-            ids = _match(store, conn, entity)
+            ids = store.match_in(conn, entity)
             if not ids:
                 return []
             query = query.where(or_(link_cache.c.subject_id.in_(ids), link_cache.c.object_id.in_(ids)))
@@ -423,7 +419,7 @@ def refresh_cache(store: Store, config: AnalysisConfig | None = None, state: str
     rows = [{"rank": rank, "subject_id": link.subject, "object_id": link.object, "relation": link.relation,
              "status": link.status, "link": orjson.dumps(link).decode("utf-8")}
             for rank, link in enumerate(links)]
-    with write_transaction(store._engine) as conn:
+    with write_transaction(store.engine) as conn:
         conn.execute(delete(link_cache))
         for start in range(0, len(rows), 5_000):
             conn.execute(insert(link_cache), rows[start:start + 5_000])
@@ -498,7 +494,7 @@ def pair(store: Store, a: str, b: str, *, since: str | None = None,
     """The links between two actors (either direction) and their evidence."""
     config = config or load()
     with _connect(store) as conn:
-        a_ids, b_ids = _match(store, conn, a), _match(store, conn, b)
+        a_ids, b_ids = store.match_in(conn, a), store.match_in(conn, b)
         rows: Sequence[Any] = []
         if a_ids and b_ids:
             where = [_between(a_ids, b_ids, True), *_where(None, None, since)]

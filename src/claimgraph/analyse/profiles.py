@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from claimgraph.analyse.links import _connect, _from_clause, _match, _names, _origin
+from claimgraph.analyse.links import _connect, _from_clause, _names, _origin
 from claimgraph.store.schema import claims, document_copies, documents
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def _accused(conn: Connection, where: ColumnElement[bool]) -> list[dict[str, Any
 def speaker_profile(store: Store, name: str) -> dict[str, Any] | None:
     """What a speaker (an entity id, name or alias) is quoted claiming; None if no entity is so called."""
     with _connect(store) as conn:
-        ids = _match(store, conn, name)
+        ids = store.match_in(conn, name)
         if not ids:
             return None
         where = claims.c.speaker_id.in_(ids)

@@ -13,11 +13,11 @@ from typing import Any
 import yaml
 from spacy.tokens import Token
 
+from claimgraph import ontology
 from claimgraph.errors import ClaimgraphError, Code
 
-RELATIONS = {"supports", "cooperates_with", "directs", "harbors", "facilitates", "finances", "arms",
-             "member_of", "opposes", "sanctions", "linked_to", "engages_in", "operates_in"}
-SYMMETRIC = {"cooperates_with", "linked_to"}
+RELATIONS = set(ontology.RELATIONS)
+SYMMETRIC = set(ontology.SYMMETRIC)
 
 
 @dataclass(frozen=True)

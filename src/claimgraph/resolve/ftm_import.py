@@ -14,7 +14,6 @@ import gzip
 import json
 import os
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any, BinaryIO, cast
 
 import yaml
 
+from claimgraph import names
 from claimgraph.errors import ClaimgraphError, Code
 from claimgraph.names import normalise_name
 from claimgraph.resolve.disambiguation import RULES_FILE, forms_of, parse_rules
@@ -96,9 +96,8 @@ def default_source(path: Path) -> str:
 
 
 def slugify(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    """names.slug, cut at a hyphen to fit MAX_ID; "" for a name with no letters or digits."""
+    slug = names.slug(text, default="")
     if len(slug) > MAX_ID:
         slug = slug[:MAX_ID].rsplit("-", 1)[0] or slug[:MAX_ID]
     return slug

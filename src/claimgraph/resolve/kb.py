@@ -21,13 +21,13 @@ import yaml
 
 from claimgraph.errors import ClaimgraphError, Code
 from claimgraph.names import normalise_name
+from claimgraph.ontology import ENTITY_TYPES
 from claimgraph.resolve.disambiguation import RULES_FILE, Rule, check_rule_ids, choose, parse_rules
 from claimgraph.resolve.kb_schema import OVERLAY_KEY, SCHEMA_FILE, validate
 
 __all__ = ["Actor", "KnowledgeBase", "Rule", "TYPES", "choose", "load_kb", "read_kb", "user_kb_dir"]
 
-TYPES = {"state", "state_body", "person", "criminal_group", "armed_group", "political_org", "company",
-         "media", "intl_org", "activity", "place"}
+TYPES = set(ENTITY_TYPES)
 ENV_VAR = "CLAIMGRAPH_KB_DIR"
 DEFAULT_USER_DIR = "claimgraph-kb"
 # libyaml's loader when PyYAML has it: the same data and line marks, several times faster

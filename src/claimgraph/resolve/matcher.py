@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimgraph.extract.lexicon import Lexicon
 from claimgraph.model import Entity
-from claimgraph.names import normalise_name
+from claimgraph.names import normalise_name, slug
 from claimgraph.resolve import guards
 from claimgraph.resolve.disambiguation import choose
 from claimgraph.resolve.fuzzy import FuzzyIndex
@@ -47,12 +47,6 @@ ORG_HINTS = [
 ]
 LOCATIVE = {"in", "at", "into", "near", "across", "throughout"}
 PRONOUNS = {"he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "we", "us", "our"}
-
-
-def slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "unnamed"
 
 
 @dataclass

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from claimgraph.errors import Code
+from claimgraph.ontology import RELATIONS
 from claimgraph.serve.common import ApiError, Paged, store_of
-from claimgraph.summary import RELATIONS
 
 router = APIRouter(tags=["claims"])
 

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from claimgraph.errors import Code
+from claimgraph.ontology import ENTITY_TYPES
 from claimgraph.serve.common import ApiError, Paged, store_of
-from claimgraph.summary import ENTITY_TYPES
 
 router = APIRouter(tags=["entities"])
 

@@ -8,11 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from claimgraph.errors import Code
+from claimgraph.ontology import RELATIONS, STATUSES
 from claimgraph.serve.common import ApiError, Paged, since_value, store_of
-from claimgraph.summary import RELATIONS
 
 router = APIRouter(tags=["links"])
-STATUSES = ("corroborated", "single-source", "contested", "denied")
 
 
 @router.get("/api/links")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, union
+from sqlalchemy import Connection, Engine, and_, func, or_, select, union
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -184,13 +184,19 @@ class Store(Curation):
         return results
 
     # --- reading ---------------------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        """For the analysis modules that read and write their own tables beside the Store's."""
+        return self._engine
+
     def match_entities(self, name: str) -> list[str]:
         """Ids of the entities with this id, or with this name or alias (normalised)."""
         with self._engine.connect() as conn:
-            return self._match(conn, name)
+            return self.match_in(conn, name)
 
     @staticmethod
-    def _match(conn: Connection, name: str) -> list[str]:
+    def match_in(conn: Connection, name: str) -> list[str]:
+        """match_entities inside a caller's transaction."""
         by_id = select(entities.c.id).where(entities.c.id == name.strip())
         by_alias = select(aliases.c.entity_id).where(aliases.c.normalised == normalise_name(name))
         found = conn.execute(union(by_id, by_alias)).scalars().all()
@@ -237,10 +243,10 @@ class Store(Curation):
         with read_transaction(self._engine) as conn:
             query = _claims_query()
             if entity is not None:
-                ids = self._match(conn, entity)
+                ids = self.match_in(conn, entity)
                 query = query.where(or_(claims.c.subject_id.in_(ids), claims.c.object_id.in_(ids)))
             if speaker is not None:
-                query = query.where(claims.c.speaker_id.in_(self._match(conn, speaker)))
+                query = query.where(claims.c.speaker_id.in_(self.match_in(conn, speaker)))
             if relation is not None:
                 query = query.where(claims.c.relation == relation)
             if limit is not None:

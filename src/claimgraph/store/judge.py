@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from claimgraph.errors import Code, StoreError
 from claimgraph.names import normalise_name
+from claimgraph.ontology import ENTITY_TYPES
 from claimgraph.store.rules import (
     ENDS,
     Hop,
@@ -39,7 +40,6 @@ from claimgraph.store.schema import (
     redirects,
     row_moves,
 )
-from claimgraph.summary import ENTITY_TYPES
 
 Payload = dict[str, Any]
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
