@@ -114,6 +114,7 @@ class EntityMatcher:
         self.demonyms: dict[str, str] = {}
         self.leaders: dict[str, str] = {}
         self.surnames: dict[str, str] = {}
+        self.leader_tokens: dict[tuple[str, ...], str] = {}  # a leader's name, as lower-case tokens
         self.by_compact: dict[str, str] = {}
         self.capitals: set[tuple[str, str]] = set()
         self.form_tokens: dict[tuple[str, str], list[str]] = {}  # (actor, normalised form) -> its words
@@ -177,10 +178,18 @@ class EntityMatcher:
         optional_name: dict[str, Any] = {"POS": "PROPN", "OP": "?"}
         # one pattern for all one-word names (the Matcher's cost grows with the number of patterns),
         # one each for the few names of several tokens ("Díaz-Canel")
-        one_word = sorted(name for name in self.leaders if len(nlp.make_doc(name)) == 1)
-        leader_words: list[list[dict[str, Any]]] = [[{"LOWER": {"IN": one_word}}]]
-        leader_words += [[{"LOWER": t.lower_} for t in nlp.make_doc(name)]
-                         for name in self.leaders if name not in one_word]
+        # The Matcher's cost grows with its patterns: one pattern per name length, each position a set
+        # of the words found there ("díaz", "-", "canel"); a match is kept only if it spells a leader.
+        by_length: dict[int, list[set[str]]] = {}
+        for name in self.leaders:
+            words = [t.lower_ for t in nlp.make_doc(name)]
+            self.leader_tokens[tuple(words)] = name
+            positions = by_length.setdefault(len(words), [set() for _ in words])
+            for position, word in zip(positions, words, strict=True):
+                position.add(word)
+        leader_words: list[list[dict[str, Any]]] = [
+            [{"LOWER": {"IN": sorted(position)}} for position in positions]
+            for positions in by_length.values()]
         patterns: list[list[dict[str, Any]]] = [[*words, possessive, regime] for words in leader_words]
         patterns += [[regime, {"LOWER": "of"}, optional_name, *words] for words in leader_words]
         self.patterns.add("LEADER_REGIME", patterns)
@@ -286,9 +295,20 @@ class EntityMatcher:
             elif label.startswith("ACTIVITY:"):
                 out.append(Found(start, end, label.split(":", 1)[1], "activity_phrase"))
             else:
-                leader = next(name for name in self.leaders if name in span.text.lower())
-                out.append(Found(start, end, self.leaders[leader], "leader_regime", "government"))
+                leader = self._leader_in(span)
+                if leader is not None:
+                    out.append(Found(start, end, self.leaders[leader], "leader_regime", "government"))
         return out
+
+    def _leader_in(self, span: Span) -> str | None:
+        """The leader's name a regime match spells, longest first; None for a mix of two names."""
+        tokens = tuple(t.lower_ for t in span)
+        for size in range(len(tokens), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                name = self.leader_tokens.get(tokens[start:start + size])
+                if name is not None:
+                    return name
+        return None
 
     @staticmethod
     def _demonym_prefixes(span: Span) -> list[str]:
