@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimgraph.errors import ClaimgraphError, Code
-from claimgraph.serve import routes_briefing, routes_claims, routes_entities, routes_ingest, routes_links
+from claimgraph.serve import routes_briefing, routes_claims, routes_entities, routes_ingest, routes_links, views
 from claimgraph.serve.common import HTTP_STATUS, ApiError, error_response
 
 
@@ -40,6 +40,7 @@ def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None
     app.state.extractor_factory = extractor
     for module in (routes_entities, routes_claims, routes_links, routes_briefing, routes_ingest):
         app.include_router(module.router)
+    views.install(app)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
