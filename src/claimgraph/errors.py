@@ -47,6 +47,7 @@ class Code(StrEnum):
     REQUEST_TOO_LARGE = "E412"  # a request body over the limit (1 MB)
     BAD_REQUEST = "E413"  # a query parameter or body the API cannot use
     NO_ROUTE = "E414"  # no such path or method
+    UNKNOWN_DOCUMENT = "E415"  # no stored document has that key or id
 
 
 class ClaimgraphError(Exception):

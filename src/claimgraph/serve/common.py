@@ -21,6 +21,7 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([T ][0-9:.+Z-]*)?$")
 # The HTTP status of each code the API answers with.
 HTTP_STATUS: dict[Code, int] = {
     Code.UNKNOWN_ENTITY: 404,
+    Code.UNKNOWN_DOCUMENT: 404,
     Code.NOT_AUTHENTICATED: 401,
     Code.WRITES_DISABLED: 403,
     Code.REQUEST_TOO_LARGE: 413,
