@@ -160,8 +160,15 @@ def _copy_of_expr() -> ColumnElement[Any]:
     )
 
 
-def _where(entity_ids: Sequence[str] | None, relations: Sequence[str] | None,
-           since: str | None) -> list[ColumnElement[bool]]:
+def until_bound(until: str) -> str:
+    """The exclusive upper bound of dates on or before `until`: dates are ISO strings of varying
+    precision, and every one that starts with `until` ("2024-05" -> "2024-05-31T10:00") sorts below
+    `until` followed by a character above any ISO character."""
+    return until + "\x7f"
+
+
+def _where(entity_ids: Sequence[str] | None, relations: Sequence[str] | None, since: str | None,
+           until: str | None = None, speaker_ids: Sequence[str] | None = None) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if entity_ids is not None:
         where.append(or_(claims.c.subject_id.in_(entity_ids), claims.c.object_id.in_(entity_ids)))
@@ -169,6 +176,10 @@ def _where(entity_ids: Sequence[str] | None, relations: Sequence[str] | None,
         where.append(claims.c.relation.in_(relations))
     if since is not None:
         where.append(documents.c.published >= since)
+    if until is not None:
+        where.append(documents.c.published < until_bound(until))
+    if speaker_ids is not None:
+        where.append(claims.c.speaker_id.in_(speaker_ids))
     return where
 
 
@@ -309,25 +320,100 @@ def _relations_for(relation: str | None, roll_up: bool, config: AnalysisConfig) 
 # --- the interface -------------------------------------------------------------------------------
 def assess(store: Store, *, entity: str | None = None, relation: str | None = None,
            status: str | None = None, since: str | None = None, roll_up: bool = False,
-           by_pair: bool = False, config: AnalysisConfig | None = None, cached: bool = True) -> list[Link]:
+           by_pair: bool = False, config: AnalysisConfig | None = None, cached: bool = True,
+           until: str | None = None, speaker: str | None = None) -> list[Link]:
     """Links touching `entity` (an id, name or alias), filtered; strongest first.
 
     `relation` is a stored relation, or (with `roll_up`, or when it names no relation) a family of
     data/analysis.yaml. `roll_up` counts each relation under its family; `by_pair` gives one link per
-    unordered pair of actors over all their relations (relation None). `since` keeps evidence
-    published on or after that ISO date (undated evidence is then left out). The plain assessment
-    is read from the link cache (see the module docstring) unless `cached` is false.
+    unordered pair of actors over all their relations (relation None). `since` and `until` keep
+    evidence published in that ISO date range (undated evidence is then left out); `speaker` keeps the
+    claims of one speaker (an id, name or alias). The plain assessment is read from the link cache
+    (see the module docstring) unless `cached` is false.
     """
-    plain = config is None and not roll_up and not by_pair and since is None
+    config_given = config is not None
     config = config or load()
-    if cached and plain and (relation is None or relation in RELATIONS):
+    if cached and _cacheable(config_given, relation, roll_up, by_pair, since, until, speaker):
         return _from_cache(store, config, entity, relation, status)
     return _assess_live(store, config, entity=entity, relation=relation, status=status, since=since,
-                        roll_up=roll_up, by_pair=by_pair)
+                        roll_up=roll_up, by_pair=by_pair, until=until, speaker=speaker)
+
+
+def _cacheable(config_given: bool, relation: str | None, roll_up: bool, by_pair: bool, since: str | None,
+               until: str | None, speaker: str | None) -> bool:
+    """Whether a query asks for the plain assessment, which the link cache holds."""
+    plain = not (config_given or roll_up or by_pair) and since is None and until is None and speaker is None
+    return plain and (relation is None or relation in RELATIONS)
+
+
+def links_page(store: Store, *, entity: str | None = None, relation: str | None = None,
+               status: str | None = None, since: str | None = None, until: str | None = None,
+               speaker: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Link]]:
+    """(how many links, one page of them), strongest first; the filters of `assess`. From the cache,
+    only the page is decoded, so a busy actor's first page costs what a quiet one's does."""
+    config = load()
+    if not _cacheable(False, relation, False, False, since, until, speaker):
+        found = _assess_live(store, config, entity=entity, relation=relation, status=status, since=since,
+                             roll_up=False, by_pair=False, until=until, speaker=speaker)
+        return len(found), found[offset:offset + limit]
+    _ensure_cache(store, config)
+    with _connect(store) as conn:
+        where = _cache_where(store, conn, entity, relation, status)
+        if where is None:
+            return 0, []
+        total = conn.execute(select(func.count()).select_from(link_cache).where(*where)).scalar_one()
+        texts = conn.execute(select(link_cache.c.link).where(*where).order_by(link_cache.c.rank)
+                             .limit(limit).offset(offset)).scalars().all()
+    return int(total), _cached_links(texts)
+
+
+def links_among(store: Store, ids: Sequence[str], *, relation: str | None = None,
+                status: str | None = None, limit: int = 50) -> list[Link]:
+    """The strongest links whose both ends are among `ids` (plain assessment, from the cache)."""
+    if relation is not None and relation not in RELATIONS:
+        return []
+    _ensure_cache(store, load())
+    wanted = sorted(set(ids))[:_CHUNK]
+    with _connect(store) as conn:
+        where = [*(_cache_where(store, conn, None, relation, status) or []),
+                 link_cache.c.subject_id.in_(wanted), link_cache.c.object_id.in_(wanted)]
+        query = select(link_cache.c.link).where(*where).order_by(link_cache.c.rank).limit(limit)
+        texts = conn.execute(query).scalars().all()
+    return _cached_links(texts)
+
+
+def entity_links(store: Store, entity_id: str, per_relation: int = 10) -> list[dict[str, Any]]:
+    """An actor's links grouped by relation, largest group first: {relation, total, by_status: {status:
+    n}, links: the strongest `per_relation` links}. Two statements on the link cache, whatever the
+    number of links."""
+    config = load()
+    _ensure_cache(store, config)
+    groups: dict[str, dict[str, Any]] = {}
+    with _connect(store) as conn:
+        where = _cache_where(store, conn, entity_id, None, None)
+        if where is None:
+            return []
+        counts = select(link_cache.c.relation, link_cache.c.status, func.count()).where(*where)
+        for relation, status, n in conn.execute(counts.group_by(link_cache.c.relation, link_cache.c.status)):
+            group = groups.setdefault(relation, {"relation": relation, "total": 0, "by_status": {},
+                                                 "links": []})
+            group["total"] += int(n)
+            group["by_status"][status] = int(n)
+        if per_relation <= 0:
+            return sorted(groups.values(), key=lambda group: (-group["total"], group["relation"]))
+        place = func.row_number().over(partition_by=link_cache.c.relation, order_by=link_cache.c.rank)
+        ranked = (select(link_cache.c.relation, link_cache.c.link, place.label("place"))
+                  .where(*where).subquery())
+        rows = conn.execute(select(ranked.c.relation, ranked.c.link).where(ranked.c.place <= per_relation)
+                            .order_by(ranked.c.relation, ranked.c.place)).all()
+    for (relation, _), link in zip(rows, _cached_links([text for _, text in rows]), strict=True):
+        groups[relation]["links"].append(link)
+    return sorted(groups.values(), key=lambda group: (-group["total"], group["relation"]))
 
 
 def _assess_live(store: Store, config: AnalysisConfig, *, entity: str | None, relation: str | None,
-                 status: str | None, since: str | None, roll_up: bool, by_pair: bool) -> list[Link]:
+                 status: str | None, since: str | None, roll_up: bool, by_pair: bool,
+                 until: str | None = None, speaker: str | None = None) -> list[Link]:
     source = _source_expr(config).label("source")
     first = func.min(documents.c.published)
     last = func.max(documents.c.published)
@@ -340,8 +426,12 @@ def _assess_live(store: Store, config: AnalysisConfig, *, entity: str | None, re
             ids = store.match_in(conn, entity)
             if not ids:
                 return []
+        speaker_ids = store.match_in(conn, speaker) if speaker is not None else None
+        if speaker_ids is not None and not speaker_ids:
+            return []
+        where = _where(ids, _relations_for(relation, roll_up, config), since, until, speaker_ids)
         query = (select(*group, func.count(), first, last).select_from(_from_clause())
-                 .where(*_where(ids, _relations_for(relation, roll_up, config), since)).group_by(*group))
+                 .where(*where).group_by(*group))
         for row in conn.execute(query):
             folder.add(row)
         names = _names(conn, folder.ids())
@@ -368,24 +458,39 @@ def _store_state(conn: Connection, config: AnalysisConfig) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def _from_cache(store: Store, config: AnalysisConfig, entity: str | None, relation: str | None,
-                status: str | None) -> list[Link]:
+def _ensure_cache(store: Store, config: AnalysisConfig) -> None:
+    """Recompute the link cache if the store has changed since it was computed."""
     with _connect(store) as conn:
         state = _store_state(conn, config)
         current = conn.execute(select(meta.c.value).where(meta.c.key == _CACHE_KEY)).scalar()
     if current != state:
         refresh_cache(store, config, state)
+
+
+def _cache_where(store: Store, conn: Connection, entity: str | None, relation: str | None,
+                 status: str | None) -> list[ColumnElement[bool]] | None:
+    """The link_cache filter; None when `entity` names no stored entity."""
+    where: list[ColumnElement[bool]] = []
+    if entity is not None:
+        ids = store.match_in(conn, entity)
+        if not ids:
+            return None
+        where.append(or_(link_cache.c.subject_id.in_(ids), link_cache.c.object_id.in_(ids)))
+    if relation is not None:
+        where.append(link_cache.c.relation == relation)
+    if status is not None:
+        where.append(link_cache.c.status == status)
+    return where
+
+
+def _from_cache(store: Store, config: AnalysisConfig, entity: str | None, relation: str | None,
+                status: str | None) -> list[Link]:
+    _ensure_cache(store, config)
     with _connect(store) as conn:
-        query = select(link_cache.c.link).order_by(link_cache.c.rank)
-        if entity is not None:
-            ids = store.match_in(conn, entity)
-            if not ids:
-                return []
-            query = query.where(or_(link_cache.c.subject_id.in_(ids), link_cache.c.object_id.in_(ids)))
-        if relation is not None:
-            query = query.where(link_cache.c.relation == relation)
-        if status is not None:
-            query = query.where(link_cache.c.status == status)
+        where = _cache_where(store, conn, entity, relation, status)
+        if where is None:
+            return []
+        query = select(link_cache.c.link).where(*where).order_by(link_cache.c.rank)
         texts = conn.execute(query).scalars().all()
     return _cached_links(texts)
 
@@ -490,14 +595,14 @@ def _group(items: Iterable[Evidence]) -> dict[str, list[Evidence]]:
 
 
 def pair(store: Store, a: str, b: str, *, since: str | None = None,
-         config: AnalysisConfig | None = None) -> PairEvidence:
+         config: AnalysisConfig | None = None, until: str | None = None) -> PairEvidence:
     """The links between two actors (either direction) and their evidence."""
     config = config or load()
     with _connect(store) as conn:
         a_ids, b_ids = store.match_in(conn, a), store.match_in(conn, b)
         rows: Sequence[Any] = []
         if a_ids and b_ids:
-            where = [_between(a_ids, b_ids, True), *_where(None, None, since)]
+            where = [_between(a_ids, b_ids, True), *_where(None, None, since, until)]
             rows = conn.execute(_evidence_query(config).where(*where)).all()
         names = _names(conn, [*a_ids[:1], *b_ids[:1]])
     items = [_evidence(row) for row in rows]

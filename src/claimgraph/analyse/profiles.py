@@ -126,3 +126,32 @@ def _copies(conn: Connection, outlets: list[str]) -> dict[str, Any]:
         "copied_from": [{"outlet": key, "documents": int(n)} for key, n in published[:TOP]],
         "copied_by_others": sum(int(n) for _, n in copied),
     }
+
+
+def entity_overview(store: Store, entity_id: str) -> dict[str, Any]:
+    """An actor's claims over time and who reports them: {"timeline": [{month, affirmed, denied}],
+    "sources": [{outlet, documents, claims, first, last}]}, counting the claims it is an end of.
+    A source is the independent source of links.py (copies folded under their origin)."""
+    from claimgraph.analyse.config import load
+    from claimgraph.analyse.links import _source_expr
+
+    with _connect(store) as conn:
+        ids = store.match_in(conn, entity_id) or [entity_id]
+        where = (claims.c.subject_id.in_(ids)) | (claims.c.object_id.in_(ids))
+        month = func.substr(documents.c.published, 1, 7)
+        affirmed = func.sum(case((claims.c.polarity == "affirmed", 1), else_=0))
+        denied = func.sum(case((claims.c.polarity == "denied", 1), else_=0))
+        timeline = conn.execute(
+            select(month, affirmed, denied).select_from(_from_clause())
+            .where(where, documents.c.published.is_not(None)).group_by(month).order_by(month)).all()
+        source = _source_expr(load())
+        sources = conn.execute(
+            select(source, func.count(func.distinct(claims.c.document_id)), func.count(),
+                   func.min(documents.c.published), func.max(documents.c.published))
+            .select_from(_from_clause()).where(where).group_by(source)
+            .order_by(func.count().desc(), source).limit(TOP * 5)).all()
+    return {
+        "timeline": [{"month": m, "affirmed": int(a or 0), "denied": int(d or 0)} for m, a, d in timeline],
+        "sources": [{"outlet": o, "documents": int(docs), "claims": int(n), "first": first, "last": last}
+                    for o, docs, n, first, last in sources],
+    }

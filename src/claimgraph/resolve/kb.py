@@ -48,6 +48,7 @@ class Actor:
     capitals: list[str] = field(default_factory=list)
     leaders: list[str] = field(default_factory=list)
     designations: list[dict[str, Any]] = field(default_factory=list)
+    note: str | None = None
     source: dict[str, str] | None = None  # imported entries: {name, ftm_id}
     extended_by: list[dict[str, str]] = field(default_factory=list)  # sources of overlays applied to it
 
@@ -74,7 +75,7 @@ def _actor(entry: dict[str, Any]) -> Actor:
         acronyms=strings("acronyms"), country=entry.get("country"), wikidata=entry.get("wikidata"),
         parent=entry.get("parent"), demonyms=strings("demonyms"), capitals=strings("capitals"),
         leaders=strings("leaders"), designations=[dict(d) for d in entry.get("designations") or []],
-        source=dict(entry["source"]) if "source" in entry else None,
+        note=entry.get("note"), source=dict(entry["source"]) if "source" in entry else None,
     )
 
 

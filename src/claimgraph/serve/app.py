@@ -12,15 +12,26 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimgraph.errors import ClaimgraphError, Code
-from claimgraph.serve import routes_briefing, routes_claims, routes_entities, routes_ingest, routes_links, views
+from claimgraph.serve import (
+    routes_briefing,
+    routes_claims,
+    routes_documents,
+    routes_entities,
+    routes_graph,
+    routes_ingest,
+    routes_links,
+    views,
+)
 from claimgraph.serve.common import HTTP_STATUS, ApiError, error_response
 
 
-def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None = None) -> FastAPI:
+def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None = None,
+               allow_private: bool = False) -> FastAPI:
     """The API on the store at `db_url` (None: $CLAIMGRAPH_DB, else ./claimgraph.db).
 
     `extractor` is a factory of the extractor used by POST /api/ingest (default: the spaCy pipeline
-    of $CLAIMGRAPH_MODEL, loaded on the first text that needs it).
+    of $CLAIMGRAPH_MODEL, loaded on the first text that needs it). `allow_private` lets ingest by URL
+    fetch private and loopback addresses.
     """
     from claimgraph.store import open_store
 
@@ -38,7 +49,9 @@ def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None
     app.state.store = store
     app.state.extractor = None
     app.state.extractor_factory = extractor
-    for module in (routes_entities, routes_claims, routes_links, routes_briefing, routes_ingest):
+    app.state.allow_private = allow_private
+    for module in (routes_entities, routes_claims, routes_links, routes_graph, routes_documents,
+                   routes_briefing, routes_ingest):
         app.include_router(module.router)
     views.install(app)
 

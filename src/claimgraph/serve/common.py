@@ -68,12 +68,16 @@ class Page:
                 "items": rows[self.offset:self.offset + self.limit]}
 
 
-def since_value(value: str | None) -> str | None:
+def date_value(value: str | None, name: str = "since") -> str | None:
+    """An ISO date (or year, or year and month) query parameter; None when empty."""
     if value is None or not value.strip():
         return None
     if not _DATE.match(value.strip()):
-        raise ApiError(Code.BAD_REQUEST, f"since {value!r} is not an ISO date such as 2024-05-01")
+        raise ApiError(Code.BAD_REQUEST, f"{name} {value!r} is not an ISO date such as 2024-05-01")
     return value.strip()
 
 
 Paged = Annotated[Page, Depends()]
+
+
+since_value = date_value  # TEMP until the views use date_value

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from claimgraph.serve.common import since_value, store_of
+from claimgraph.serve.common import date_value, store_of
 
 router = APIRouter(tags=["briefing"])
 
@@ -17,6 +17,6 @@ def briefing(request: Request, entity: str, format: str = Query("md", pattern="^
     """The briefing on one actor (id, name or alias), rendered as Markdown or HTML inside JSON."""
     from claimgraph.analyse.brief import RENDERERS, build_briefing
 
-    built = build_briefing(store_of(request), entity, since=since_value(since))
+    built = build_briefing(store_of(request), entity, since=date_value(since))
     return {"entity": built.entity, "entity_name": built.entity_name, "since": built.since,
             "format": format, "content": RENDERERS[format](built)}

@@ -31,18 +31,18 @@ def list_entities(request: Request, page: Paged,
 
 
 @router.get("/api/entities/{entity_id}")
-def show_entity(request: Request, entity_id: str) -> dict[str, Any]:
-    """One entity (an id; a merged id stands for the entity it was merged into) and its links."""
-    from claimgraph.analyse.links import assess
+def show_entity(request: Request, entity_id: str, page: Paged) -> dict[str, Any]:
+    """One entity (an id, name or alias; a merged id stands for the entity it was merged into) with
+    its aliases and knowledge-base facts, its links by relation, and one page of its links."""
+    from claimgraph.analyse.links import entity_links, links_page
     from claimgraph.cli_links import link_json
 
     store = store_of(request)
-    rows = {row["id"]: row for row in store.entities()}
-    found = rows.get(entity_id)
+    found = store.entity(entity_id)
     if found is None:
-        ids = [i for i in store.match_entities(entity_id) if i in rows]
-        if len(ids) != 1:
-            raise ApiError(Code.UNKNOWN_ENTITY, f"no stored entity has the id {entity_id!r}")
-        found = rows[ids[0]]
-    links = assess(store, entity=found["id"])
-    return {"entity": found, "links": [link_json(link) for link in links]}
+        raise ApiError(Code.UNKNOWN_ENTITY, f"no stored entity has the id {entity_id!r}")
+    total, links = links_page(store, entity=found["id"], limit=page.limit, offset=page.offset)
+    relations = [{key: group[key] for key in ("relation", "total", "by_status")}
+                 for group in entity_links(store, found["id"], per_relation=0)]
+    return {"entity": found, "relations": relations, "links_total": total, "limit": page.limit,
+            "offset": page.offset, "links": [link_json(link) for link in links]}

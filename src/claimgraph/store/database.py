@@ -18,6 +18,7 @@ from claimgraph.names import normalise_name
 from claimgraph.store import migrations, rows
 from claimgraph.store.curation import Curation
 from claimgraph.store.engine import make_engine, read_transaction, write_transaction
+from claimgraph.store.reads import Reads
 from claimgraph.store.rows import Doc, Pending
 from claimgraph.store.rules import Rules, write_mentions_and_claims
 from claimgraph.store.schema import aliases, claims, documents, entities, mentions, redirects
@@ -74,7 +75,7 @@ def _update_entity(excluded: Any) -> dict[str, ColumnElement[Any]]:
 _NOT_MERGED = entities.c.id.not_in(select(redirects.c.from_id))
 
 
-class Store(Curation):
+class Store(Curation, Reads):
     """A claim graph in a SQL database (SQLite now, PostgreSQL later)."""
 
     url: str
@@ -204,8 +205,9 @@ class Store(Curation):
         rules = Rules.load(conn) if found else Rules()
         return sorted({rules.resolve(entity_id) for entity_id in found})
 
-    def entities(self, type: str | None = None) -> list[dict[str, Any]]:
-        """Entities (optionally of one type), most claimed first.
+    def entities(self, type: str | None = None, limit: int | None = None,
+                 offset: int = 0) -> list[dict[str, Any]]:
+        """Entities (optionally of one type), most claimed first; `limit` and `offset` page them.
 
         claim_count counts the claims it is subject or object of (speaking one is not counted).
         """
@@ -229,8 +231,26 @@ class Store(Curation):
         )
         if type is not None:
             query = query.where(entities.c.type == type)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
         with self._engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query.where(_NOT_MERGED))]
+
+    def entity(self, key: str) -> dict[str, Any] | None:
+        """One entity by id, name or alias (a merged id stands for the entity it was merged into), as
+        `entity_show` gives it, with the knowledge base's designations and note; None if none or
+        several are so called."""
+        from claimgraph.resolve.kb import load_kb
+
+        found = self.match_entities(key)
+        if len(found) != 1:
+            return None
+        view = self.entity_show(found[0])
+        actor = load_kb().get(view["id"])
+        view["designations"] = list(actor.designations) if actor else []
+        view["note"] = actor.note if actor else None
+        view["wikidata"] = view.get("wikidata") or (actor.wikidata if actor else None)
+        return view
 
     def claims(
         self, entity: str | None = None, relation: str | None = None, speaker: str | None = None,
@@ -241,7 +261,7 @@ class Store(Curation):
         `entity` (subject or object) and `speaker` take an entity id, name or alias.
         """
         with read_transaction(self._engine) as conn:
-            query = _claims_query()
+            query = claims_query()
             if entity is not None:
                 ids = self.match_in(conn, entity)
                 query = query.where(or_(claims.c.subject_id.in_(ids), claims.c.object_id.in_(ids)))
@@ -276,7 +296,8 @@ class Store(Curation):
             return {key: int(value) for key, value in conn.execute(query).one()._mapping.items()}
 
 
-def _claims_query() -> Any:
+def claims_query() -> Any:
+    """Claims with their entities' names and their document's key, title, outlet, date and URL."""
     subject = entities.alias("subject")
     obj = entities.alias("object")
     speaker = entities.alias("speaker")

@@ -25,6 +25,9 @@ class Migration:
     version: int  # the version a database has once this step has run
     description: str
     apply: Callable[[Connection], None]
+    # A step that makes what `schema.metadata` cannot describe (FTS5 tables, triggers) runs on a new
+    # database too, after the tables are created.
+    on_create: bool = False
 
 
 def _create_v1(conn: Connection) -> None:
@@ -47,12 +50,19 @@ def _add_link_cache(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.V4_TABLES), checkfirst=True)
 
 
+def _add_search(conn: Connection) -> None:
+    from claimgraph.store.search import create_index
+
+    create_index(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create documents, entities, aliases, mentions, claims", _create_v1),
     Migration(2, "add judgements, redirects, blocked_aliases, alias_assignments, row_moves",
               _add_curation),
     Migration(3, "add document_copies, document_signatures and link indexes", _add_analysis),
     Migration(4, "add link_cache", _add_link_cache),
+    Migration(5, "add the full-text index of documents and claim evidence", _add_search, on_create=True),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
@@ -114,6 +124,9 @@ def _upgrade(conn: Connection, found: int | None, steps: Sequence[Migration]) ->
     if found is None:
         # A new database gets today's schema in one go rather than replaying history.
         schema.metadata.create_all(conn)
+        for step in steps:
+            if step.on_create:
+                step.apply(conn)
         _set_version(conn, target)
         log.info("created a claimgraph database at schema v%d: %s", target, _where(conn))
         return target

@@ -1,0 +1,115 @@
+"""What the web UI and the API read besides claims and entity lists: documents with their highlights
+and story, one entity with its knowledge-base facts, the newest claims.
+
+A mixin of `Store` (it uses the store's engine); every method is one read transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from claimgraph.store.engine import read_transaction
+from claimgraph.store.schema import claims, document_copies, documents, entities, mentions
+
+_origin = documents.alias("story_origin")
+
+# The columns a document listing shows (no text: a list must not load every article).
+_LISTED = (documents.c.id, documents.c.doc_key, documents.c.title, documents.c.url, documents.c.outlet,
+           documents.c.author, documents.c.published, documents.c.language, documents.c.status)
+
+
+def _claim_counts() -> Any:
+    return (select(claims.c.document_id, func.count().label("n"))
+            .group_by(claims.c.document_id).subquery("claim_counts"))
+
+
+def _listing() -> Any:
+    counts = _claim_counts()
+    return (
+        select(*_LISTED, func.coalesce(counts.c.n, 0).label("claim_count"), document_copies.c.story_id,
+               _origin.c.doc_key.label("copy_of"))
+        .select_from(
+            documents.outerjoin(counts, counts.c.document_id == documents.c.id)
+            .outerjoin(document_copies, document_copies.c.document_id == documents.c.id)
+            .outerjoin(_origin, _origin.c.id == document_copies.c.copy_of))
+    )
+
+
+class Reads:
+    _engine: Engine
+
+    def documents(self, *, limit: int = 50, offset: int = 0,
+                  outlet: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+        """(how many, one page of them): stored documents, newest published first."""
+        query = _listing()
+        total = select(func.count()).select_from(documents)
+        if outlet is not None:
+            query = query.where(documents.c.outlet == outlet)
+            total = total.where(documents.c.outlet == outlet)
+        # Undated documents last, then by ingestion.
+        query = query.order_by(documents.c.published.is_(None), documents.c.published.desc(),
+                               documents.c.id.desc()).limit(limit).offset(offset)
+        with read_transaction(self._engine) as conn:
+            return int(conn.execute(total).scalar_one()), [dict(r._mapping) for r in conn.execute(query)]
+
+    def document(self, key: str) -> dict[str, Any] | None:
+        """One document by its key (or its numeric id) with its text, mentions, claims and story."""
+        with read_transaction(self._engine) as conn:
+            row = conn.execute(_listing().add_columns(documents.c.text, documents.c.source)
+                               .where(documents.c.doc_key == key)).first()
+            if row is None and key.isdigit():
+                row = conn.execute(_listing().add_columns(documents.c.text, documents.c.source)
+                                   .where(documents.c.id == int(key))).first()
+            if row is None:
+                return None
+            found = dict(row._mapping)
+            found["mentions"] = _mentions(conn, found["id"])
+            found["claims"] = _claims(conn, found["id"])
+            found["story"] = _story(conn, found["story_id"])
+        return found
+
+    def newest_claims(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The claims of the most recently published documents (then the most recently stored)."""
+        from claimgraph.store.database import claims_query
+
+        query = claims_query().order_by(None).order_by(
+            documents.c.published.is_(None), documents.c.published.desc(), claims.c.id.desc()).limit(limit)
+        with read_transaction(self._engine) as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _mentions(conn: Connection, doc_id: int) -> list[dict[str, Any]]:
+    query = (
+        select(mentions.c.start_offset.label("start"), mentions.c.end_offset.label("end"),
+               mentions.c.entity_id, entities.c.name.label("entity_name"),
+               entities.c.type.label("entity_type"), mentions.c.text)
+        .join(entities, entities.c.id == mentions.c.entity_id)
+        .where(mentions.c.document_id == doc_id)
+        .order_by(mentions.c.start_offset, mentions.c.end_offset.desc())
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _claims(conn: Connection, doc_id: int) -> list[dict[str, Any]]:
+    from claimgraph.store.database import claims_query
+
+    return [dict(row._mapping) for row in conn.execute(claims_query().where(claims.c.document_id == doc_id))]
+
+
+def _story(conn: Connection, story_id: int | None) -> list[dict[str, Any]]:
+    """Every document of the story, origin first; empty when the document stands alone."""
+    if story_id is None:
+        return []
+    query = (
+        select(documents.c.id, documents.c.doc_key, documents.c.title, documents.c.outlet,
+               documents.c.published, _origin.c.doc_key.label("copy_of"), document_copies.c.similarity,
+               document_copies.c.method, (document_copies.c.document_id == story_id).label("origin"))
+        .join(document_copies, document_copies.c.document_id == documents.c.id)
+        .outerjoin(_origin, _origin.c.id == document_copies.c.copy_of)
+        .where(document_copies.c.story_id == story_id)
+        .order_by((document_copies.c.document_id != story_id), documents.c.published, documents.c.id)
+    )
+    rows = [dict(row._mapping) for row in conn.execute(query)]
+    return rows if len(rows) > 1 else []
