@@ -21,6 +21,9 @@ from claimgraph.store.schema import metadata
 V1_TABLES = {"meta", "documents", "entities", "aliases", "mentions", "claims"}
 OUR_TABLES = V1_TABLES | {"judgements", "redirects", "blocked_aliases", "alias_assignments", "row_moves",
                           "document_copies", "document_signatures", "link_cache"}
+# v5's FTS5 tables and the shadow tables FTS5 keeps for each (SQLite only)
+OUR_TABLES |= {name + part for name in ("documents_fts", "claims_fts")
+               for part in ("", "_data", "_idx", "_docsize", "_config")}
 NEXT = CURRENT_VERSION + 1
 
 
@@ -81,7 +84,9 @@ def make_v1(db_path: Path) -> None:
 
 def schema_sql(db_path: Path, names: set[str]) -> list[tuple[str, str]]:
     with sqlite3.connect(db_path) as conn:
-        rows = conn.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+        # v5's full-text triggers hang on v1 tables without changing their shape: not compared
+        rows = conn.execute("SELECT tbl_name, name, sql FROM sqlite_master "
+                            "WHERE sql IS NOT NULL AND type != 'trigger'").fetchall()
     return sorted((name, sql) for table, name, sql in rows if table in names)
 
 
@@ -114,17 +119,19 @@ def test_v1_database_with_a_graph_is_migrated_in_place(
     before = v1_dump(old)
     assert before["claims"]
     with caplog.at_level(logging.INFO, logger="claimgraph.store"), open_store(str(old)) as store:
-        assert store.schema_version() == CURRENT_VERSION == 4
+        assert store.schema_version() == CURRENT_VERSION == 5
         number = store.judge_merge("dravia", "osmania", who="test", why="migrated data can be curated")
         assert store.entity_show("dravia")["merged_from"] == ["osmania"]
         store.undo(number, who="test")
-    assert tables(old) == OUR_TABLES and stored_version(old) == "4"
+    assert tables(old) == OUR_TABLES and stored_version(old) == "5"
     assert v1_dump(old) == before
     assert [m for m in caplog.messages if "migrated" in m] == [
         f"migrated sqlite:///{old} to schema v2: add judgements, redirects, blocked_aliases, "
         "alias_assignments, row_moves",
         f"migrated sqlite:///{old} to schema v3: add document_copies, document_signatures and link indexes",
-        f"migrated sqlite:///{old} to schema v4: add link_cache"]
+        f"migrated sqlite:///{old} to schema v4: add link_cache",
+        f"migrated sqlite:///{old} to schema v5: add the full-text index of documents and claim evidence, "
+        "and a link-pair index"]
 
 
 def test_newer_database_is_refused(db_path: Path) -> None:

@@ -54,6 +54,8 @@ def _add_search(conn: Connection) -> None:
     from claimgraph.store.search import create_index
 
     create_index(conn)
+    for index in schema.V5_INDEXES:
+        index.create(conn, checkfirst=True)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -62,7 +64,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _add_curation),
     Migration(3, "add document_copies, document_signatures and link indexes", _add_analysis),
     Migration(4, "add link_cache", _add_link_cache),
-    Migration(5, "add the full-text index of documents and claim evidence", _add_search, on_create=True),
+    Migration(5, "add the full-text index of documents and claim evidence, and a link-pair index",
+              _add_search, on_create=True),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

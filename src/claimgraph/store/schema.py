@@ -274,3 +274,9 @@ link_cache = Table(
 )
 
 V4_TABLES = (link_cache,)
+
+# --- v5: full-text search (store/search.py: FTS5 tables and triggers, made outside this metadata) --
+# and the pair lookup of the link cache: the graph asks for the links among an actor's neighbours.
+link_cache_pair_index = Index("ix_link_cache_pair", link_cache.c.subject_id, link_cache.c.object_id)
+
+V5_INDEXES = (link_cache_pair_index,)
