@@ -40,19 +40,25 @@ def list_links(request: Request, page: Paged,
 @router.get("/api/link")
 def pair_evidence(request: Request, a: str = Query(..., description="an actor: id, name or alias"),
                   b: str = Query(..., description="another actor"),
-                  since: str | None = Query(None), until: str | None = Query(None)) -> dict[str, Any]:
-    """The links between actors a and b and their evidence, for and against, by independent source."""
-    from claimgraph.analyse.links import pair
+                  since: str | None = Query(None), until: str | None = Query(None),
+                  per_source: int = Query(20, ge=1, le=10_000,
+                                          description="at most this many evidence items per source"),
+                  ) -> dict[str, Any]:
+    """The links between actors a and b and their evidence, for and against, by independent source:
+    each source's earliest `per_source` items, and in `counts` how many each has."""
+    from claimgraph.analyse.links import pair_page
     from claimgraph.cli_links import link_json
 
     store = store_of(request)
     for name in (a, b):
         if not store.match_entities(name):
             raise ApiError(Code.UNKNOWN_ENTITY, f"no stored entity is called {name!r}")
-    found = pair(store, a, b, since=date_value(since), until=date_value(until, "until"))
+    found = pair_page(store, a, b, since=date_value(since), until=date_value(until, "until"),
+                      per_source=per_source)
     return {
         "a": found.a, "a_name": found.a_name, "b": found.b, "b_name": found.b_name,
         "links": [link_json(item) for item in found.links],
         "affirming": {key: [asdict(e) for e in items] for key, items in found.affirming.items()},
         "denying": {key: [asdict(e) for e in items] for key, items in found.denying.items()},
+        "counts": found.counts,
     }
