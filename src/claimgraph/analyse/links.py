@@ -370,6 +370,15 @@ def links_page(store: Store, *, entity: str | None = None, relation: str | None 
     return int(total), _cached_links(texts)
 
 
+def status_counts(store: Store) -> dict[str, int]:
+    """How many links of the plain assessment have each status (every status, zeros included)."""
+    _ensure_cache(store, load())
+    with _connect(store) as conn:
+        query = select(link_cache.c.status, func.count()).group_by(link_cache.c.status)
+        found = {status: int(n) for status, n in conn.execute(query)}
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
 def links_among(store: Store, ids: Sequence[str], *, relation: str | None = None,
                 status: str | None = None, limit: int = 50) -> list[Link]:
     """The strongest links whose both ends are among `ids` (plain assessment, from the cache)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimgraph.errors import ClaimgraphError, Code
@@ -23,6 +23,7 @@ from claimgraph.serve import (
     views,
 )
 from claimgraph.serve.common import HTTP_STATUS, ApiError, error_response
+from claimgraph.serve.views.render import PageError, error_page
 
 
 def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None = None,
@@ -69,8 +70,16 @@ def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None
         return error_response(Code.BAD_REQUEST, problems or "bad request")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = Code.NO_ROUTE if exc.status_code in (404, 405) else Code.BAD_REQUEST
+        if _wants_page(request):
+            return error_page(request, PageError(exc.status_code, code, f"no page at {request.url.path}"))
         return error_response(code, str(exc.detail), exc.status_code, headers=exc.headers)
 
     return app
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page outside the API gets the HTML error page; programs get JSON."""
+    return (request.method == "GET" and not request.url.path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", ""))

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000  # the databases take 64-bit offsets; a larger one must be a 400, not a 500
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([T ][0-9:.+Z-]*)?$")
 
 # The HTTP status of each code the API answers with.
@@ -59,7 +60,7 @@ class Page:
     """limit and offset query parameters (a dependency)."""
 
     def __init__(self, limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="at most 500"),
-                 offset: int = Query(0, ge=0)) -> None:
+                 offset: int = Query(0, ge=0, le=MAX_OFFSET, description="at most 1,000,000,000")) -> None:
         self.limit = limit
         self.offset = offset
 
@@ -78,6 +79,3 @@ def date_value(value: str | None, name: str = "since") -> str | None:
 
 
 Paged = Annotated[Page, Depends()]
-
-
-since_value = date_value  # TEMP until the views use date_value
