@@ -30,11 +30,13 @@ def graph(store: Store, *, entity: str | None = None, relation: str | None = Non
     total, links = links_page(store, entity=entity, relation=relation, status=status, since=since,
                               until=until, limit=limit)
     focus = _focus(store, entity) if entity is not None else None
+    among_cut = False
     if focus is not None and links:
-        links = links + _among(store, links, focus, limit, filters)
+        among, among_cut = _among(store, links, focus, limit, filters)
+        links = links + among
     nodes = _nodes(store, links, focus)
     return {"focus": focus, "nodes": nodes, "edges": [edge(link) for link in links],
-            "total_edges": total, "truncated": total > limit}
+            "total_edges": total, "truncated": total > limit or among_cut}
 
 
 def _focus(store: Store, entity: str) -> str | None:
@@ -43,16 +45,17 @@ def _focus(store: Store, entity: str) -> str | None:
 
 
 def _among(store: Store, links: list[Link], focus: str, limit: int,
-           filters: dict[str, Any]) -> list[Link]:
-    """The strongest links between the focus's neighbours. Only for the plain assessment (no date
-    range): with one, the neighbourhood is the focus's own links."""
+           filters: dict[str, Any]) -> tuple[list[Link], bool]:
+    """The strongest links between the focus's neighbours, and whether `limit` left some out. Only for
+    the plain assessment (no date range): with one, the neighbourhood is the focus's own links."""
     if filters["since"] is not None or filters["until"] is not None:
-        return []
+        return [], False
     neighbours = {end for link in links for end in (link.subject, link.object)} - {focus}
     seen = {(link.subject, link.relation, link.object) for link in links}
     found = links_among(store, sorted(neighbours), relation=filters["relation"], status=filters["status"],
-                        limit=limit + len(seen))
-    return [link for link in found if (link.subject, link.relation, link.object) not in seen][:limit]
+                        limit=limit + len(seen) + 1)
+    new = [link for link in found if (link.subject, link.relation, link.object) not in seen]
+    return new[:limit], len(new) > limit
 
 
 def _nodes(store: Store, links: list[Link], focus: str | None) -> list[dict[str, Any]]:

@@ -198,9 +198,11 @@ class Store(Curation, Reads):
     @staticmethod
     def match_in(conn: Connection, name: str) -> list[str]:
         """match_entities inside a caller's transaction."""
-        by_id = select(entities.c.id).where(entities.c.id == name.strip())
-        by_alias = select(aliases.c.entity_id).where(aliases.c.normalised == normalise_name(name))
-        found = conn.execute(union(by_id, by_alias)).scalars().all()
+        # An exact id names one entity, even when it also reads as another entity's alias.
+        found = conn.execute(select(entities.c.id).where(entities.c.id == name.strip())).scalars().all()
+        if not found:
+            by_alias = select(aliases.c.entity_id).where(aliases.c.normalised == normalise_name(name))
+            found = conn.execute(by_alias).scalars().all()
         # A merged entity's id and aliases stand for the entity it was merged into.
         rules = Rules.load(conn) if found else Rules()
         return sorted({rules.resolve(entity_id) for entity_id in found})
@@ -243,6 +245,11 @@ class Store(Curation, Reads):
         from claimgraph.resolve.kb import load_kb
 
         found = self.match_entities(key)
+        if len(found) > 1:
+            # An id names one entity, whatever aliases other entities share with it.
+            with read_transaction(self._engine) as conn:
+                if conn.execute(select(entities.c.id).where(entities.c.id == key.strip())).first():
+                    found = [Rules.load(conn).resolve(key.strip())]
         if len(found) != 1:
             return None
         view = self.entity_show(found[0])

@@ -59,7 +59,7 @@ class Reads:
         with read_transaction(self._engine) as conn:
             row = conn.execute(_listing().add_columns(documents.c.text, documents.c.source)
                                .where(documents.c.doc_key == key)).first()
-            if row is None and key.isdigit():
+            if row is None and _is_id(key):
                 row = conn.execute(_listing().add_columns(documents.c.text, documents.c.source)
                                    .where(documents.c.id == int(key))).first()
             if row is None:
@@ -78,6 +78,11 @@ class Reads:
             documents.c.published.is_(None), documents.c.published.desc(), claims.c.id.desc()).limit(limit)
         with read_transaction(self._engine) as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _is_id(key: str) -> bool:
+    """Whether `key` reads as a document id: ASCII digits ("²".isdigit() too) within SQLite's INTEGER."""
+    return key.isascii() and key.isdigit() and int(key) < 2 ** 63
 
 
 def _mentions(conn: Connection, doc_id: int) -> list[dict[str, Any]]:

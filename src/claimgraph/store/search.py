@@ -152,7 +152,9 @@ def _like_all(column: Any, parts: list[str]) -> Any:
 def _search_like(conn: Connection, query: str, parts: list[str], limit: int, offset: int) -> SearchResults:
     from claimgraph.store.database import claims_query
 
-    doc_where = or_(_like_all(documents.c.text, parts), _like_all(documents.c.title, parts))
+    # as in FTS5, each part may match in the title or in the text
+    doc_where = and_(*(or_(_like_all(documents.c.text, [part]), _like_all(documents.c.title, [part]))
+                       for part in parts))
     doc_cols = (documents.c.id, documents.c.doc_key, documents.c.title, documents.c.outlet,
                 documents.c.published, documents.c.url, documents.c.text)
     doc_rows = conn.execute(select(*doc_cols).where(doc_where).order_by(documents.c.id)
@@ -168,8 +170,10 @@ def _search_like(conn: Connection, query: str, parts: list[str], limit: int, off
 
 
 def snippet_of(body: str, parts: list[str], width: int = 160) -> Snippet:
-    """A window of `body` around the first hit, with every hit marked."""
-    pattern = re.compile("|".join(re.escape(part) for part in parts), re.IGNORECASE)
+    """A window of `body` around the first hit, with every hit marked. A hit is a whole word (or
+    phrase), as FTS5 marks them: "port" is no hit in "support"."""
+    alternatives = "|".join(re.escape(part) for part in parts)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     first = pattern.search(body)
     start = max(0, (first.start() if first else 0) - width // 2)
     window = body[start:start + width]
