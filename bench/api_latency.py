@@ -1,6 +1,7 @@
 """How fast the served app answers at scale: the entity, link and graph endpoints under a small load.
 
     .venv/bin/python bench/api_latency.py [--claims 100000] [--db PATH] [--concurrency 4] [--requests 200]
+                                          [--workers 1]
     .venv/bin/python bench/api_latency.py --quick      # 10,000 claims, 50 requests: a smoke run
 
 A benchmark, not a test. Builds --claims synthetic claims (bench/synthetic.py) into a SQLite file (or
@@ -11,9 +12,9 @@ with --concurrency requests in flight (httpx), and prints p50/p95/max latency an
 
 Entities: the top hub (the actor in most claims, the worst case) and --sample ordinary actors drawn
 with --seed from the others; pairs: --sample links drawn from the stored claims. Two references are
-measured in the same run, so a noisy machine still gives comparable ratios: `GET /api/entities?limit=1`
-(the baseline: a small read, though it counts every entity's claims first) and `GET /openapi.json`
-(the floor: no store read at all). The goal is a p95 under 100 ms for every endpoint.
+measured in the same run, so a noisy machine still gives comparable ratios: `GET /api/documents/1`
+(the baseline: one small document with its mentions, claims and story, a few indexed reads) and
+`GET /openapi.json` (the floor: no store read at all). The goal is a p95 under 100 ms for every endpoint.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from claimgraph.store import open_store  # noqa: E402
 from synthetic import build  # noqa: E402
 
 GOAL_P95_MS = 100.0
-BASELINE = "/api/entities?limit=1 (base)"
+BASELINE = "/api/documents/1 (base)"
 FLOOR = "/openapi.json (floor)"  # no store read at all: what HTTP and uvicorn cost by themselves
 HUBS_LEFT_OUT = 10  # the most claimed actors are hubs, not ordinary actors
 START_TIMEOUT_S = 60.0
@@ -113,11 +114,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, log: Path) -> Iterator[str]:
+def serving(db: Path, log: Path, workers: int = 1) -> Iterator[str]:
     """`claimgraph serve` on the store in a subprocess, as users run it; its base URL."""
     port = free_port()
     command = [sys.executable, "-c", "from claimgraph.cli import main; main()", "serve", "--db", str(db),
-               "--host", "127.0.0.1", "--port", str(port)]
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with open(log, "wb") as out:
         # its own process, so the load generator here and the server do not share one interpreter lock
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
@@ -151,7 +152,8 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None
 # --- the load ---------------------------------------------------------------------------------------
 def endpoints(found: Sample) -> list[tuple[str, list[str]]]:
     """(label, paths): the requests of an endpoint cycle through its paths. The baseline comes first."""
-    rows: list[tuple[str, list[str]]] = [(BASELINE, ["/api/entities?limit=1"]), (FLOOR, ["/openapi.json"])]
+    rows: list[tuple[str, list[str]]] = [(BASELINE, ["/api/documents/1"]), (FLOOR, ["/openapi.json"]),
+                                         ("/ (overview)", ["/"])]
     for template in ("/entity/{}", "/api/entities/{}", "/api/graph?entity={}"):
         label = template.format("{id}")
         rows.append((f"{label} hub", [template.format(quote(found.hub, safe=""))]))
@@ -184,7 +186,7 @@ async def load(client: httpx.AsyncClient, label: str, paths: list[str], requests
 async def warm(client: httpx.AsyncClient, rows: list[tuple[str, list[str]]]) -> float:
     """One request per endpoint; the first refreshes the link cache. Seconds taken by the first."""
     start = time.perf_counter()
-    await client.get(rows[2][1][0])  # the entity page of the hub
+    await client.get(rows[3][1][0])  # the entity page of the hub
     first = time.perf_counter() - start
     for _label, paths in rows:
         await client.get(paths[0])
@@ -235,6 +237,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--db", type=Path, default=None, help="reuse (or build and keep) this store")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--requests", type=int, default=200, help="per endpoint")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes (claimgraph serve --workers)")
     parser.add_argument("--sample", type=int, default=50, help="ordinary actors, and pairs")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="10,000 claims and 50 requests per endpoint")
@@ -249,14 +253,14 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # rows show as measured
     print("$ .venv/bin/python bench/api_latency.py " + shlex.join(sys.argv[1:]))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, concurrency {args.concurrency}, "
-          f"{args.requests} requests per endpoint")
+          f"{args.workers} server worker(s), {args.requests} requests per endpoint")
     with tempfile.TemporaryDirectory(prefix="claimgraph-bench-") as tmp:
         db = args.db or Path(tmp) / "bench.db"
         prepare_store(db, args.claims)
         found = sample(db, args.sample, args.seed)
         print(f"hub {found.hub}; {len(found.actors)} ordinary actors; {len(found.pairs)} pairs")
         rows = endpoints(found)
-        with serving(db, Path(tmp) / "server.log") as base:
+        with serving(db, Path(tmp) / "server.log", args.workers) as base:
             results = asyncio.run(measure(base, rows, args.requests, args.concurrency))
     verdict(results, args.concurrency)
 

@@ -241,3 +241,31 @@ def test_links_among_are_the_links_with_both_ends_in_the_set(store: Store, corpu
 def test_links_among_with_a_relation_that_is_no_relation(store: Store, corpus: dict[str, int]) -> None:
     assert links_among(store, ACTORS, relation="likes") == []
     assert links_among(store, [*ACTORS, *ACTORS]) == links_among(store, ACTORS)
+
+
+def test_status_counts_and_most_connected_agree_with_the_assessment(
+    store: Store, corpus: dict[str, int]
+) -> None:
+    from claimgraph.analyse.links import most_connected, status_counts
+    from claimgraph.ontology import STATUSES
+
+    links = assess(store)
+    assert status_counts(store) == {s: Counter(x.status for x in links).get(s, 0) for s in STATUSES}
+    degree = Counter(end for link in links for end in (link.subject, link.object))
+    top = most_connected(store, limit=3)
+    assert [row["links"] for row in top] == sorted(degree.values(), reverse=True)[:3]
+    assert all(degree[row["id"]] == row["links"] for row in top)
+
+
+def test_pair_page_lists_the_sources_with_most_evidence_first(store: Store, corpus: dict[str, int]) -> None:
+    from claimgraph.analyse.links import pair, pair_page
+
+    links = assess(store)
+    busiest = max(links, key=lambda link: len(link.sources_for))
+    full = pair(store, busiest.subject, busiest.object)
+    page = pair_page(store, busiest.subject, busiest.object, per_source=1, max_sources=1)
+    assert len(page.affirming) == 1 and all(len(items) == 1 for items in page.affirming.values())
+    [shown] = page.affirming
+    assert page.counts["affirming"][shown] == max(len(items) for items in full.affirming.values())
+    assert page.counts["affirming"] == {key: len(items) for key, items in full.affirming.items()}
+    assert [vars(x) for x in page.links] == [vars(x) for x in full.links]

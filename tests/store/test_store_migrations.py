@@ -131,7 +131,7 @@ def test_v1_database_with_a_graph_is_migrated_in_place(
         f"migrated sqlite:///{old} to schema v3: add document_copies, document_signatures and link indexes",
         f"migrated sqlite:///{old} to schema v4: add link_cache",
         f"migrated sqlite:///{old} to schema v5: add the full-text index of documents and claim evidence, "
-        "and a link-pair index"]
+        "and indexes for the web pages"]
 
 
 def test_newer_database_is_refused(db_path: Path) -> None:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimgraph.analyse.config import AnalysisConfig, load
@@ -379,6 +379,25 @@ def status_counts(store: Store) -> dict[str, int]:
     return {status: found.get(status, 0) for status in STATUSES}
 
 
+def most_connected(store: Store, limit: int = 10) -> list[dict[str, Any]]:
+    """The actors with the most links in the plain assessment: [{id, name, type, links}], most first.
+    Counted on the link cache's end indexes, so it costs what the number of links does, not claims."""
+    _ensure_cache(store, load())
+    # one GROUP BY per end, each reading its index in order, then summed over the few actors
+    ends = union_all(
+        select(link_cache.c.subject_id.label("entity_id"), func.count().label("n"))
+        .group_by(link_cache.c.subject_id),
+        select(link_cache.c.object_id, func.count()).group_by(link_cache.c.object_id)).subquery()
+    n = func.sum(ends.c.n).label("links")
+    top = (select(ends.c.entity_id, n).group_by(ends.c.entity_id)
+           .order_by(n.desc(), ends.c.entity_id).limit(limit).subquery())
+    query = (select(top.c.entity_id, entities.c.name, entities.c.type, top.c.links)
+             .join(entities, entities.c.id == top.c.entity_id).order_by(top.c.links.desc(), top.c.entity_id))
+    with _connect(store) as conn:
+        return [{"id": i, "name": name, "type": kind, "links": int(links)}
+                for i, name, kind, links in conn.execute(query)]
+
+
 def links_among(store: Store, ids: Sequence[str], *, relation: str | None = None,
                 status: str | None = None, limit: int = 50) -> list[Link]:
     """The strongest links whose both ends are among `ids` (plain assessment, from the cache)."""
@@ -655,9 +674,11 @@ def pair(store: Store, a: str, b: str, *, since: str | None = None,
 
 
 def pair_page(store: Store, a: str, b: str, *, per_source: int = 3, since: str | None = None,
-              until: str | None = None, config: AnalysisConfig | None = None) -> PairEvidence:
+              until: str | None = None, config: AnalysisConfig | None = None,
+              max_sources: int | None = None) -> PairEvidence:
     """`pair` for a page: the links and their statuses come from every claim, but each independent
-    source lists only its earliest `per_source` items, and `counts` gives every source's total. Two
+    source lists only its earliest `per_source` items (and, with `max_sources`, only the sources with
+    the most evidence on each side are listed), and `counts` gives every source's total. Two
     busy actors can share thousands of claims; this reads a few rows per source, and the links come
     from the link cache when no date range or other rules are asked for."""
     plain = config is None and since is None and until is None
@@ -669,7 +690,7 @@ def pair_page(store: Store, a: str, b: str, *, per_source: int = 3, since: str |
         folder = _Folder(config)
         if a_ids and b_ids:
             where = [_between(a_ids, b_ids, True), *_where(None, None, since, until)]
-            items = _first_per_source(conn, config, where, per_source, counts)
+            items = _first_per_source(conn, config, where, per_source, counts, max_sources)
             if not plain:
                 _fold_pair(conn, config, where, folder)
         names = _names(conn, [*a_ids[:1], *b_ids[:1], *folder.ids()])
@@ -704,9 +725,12 @@ def _fold_pair(conn: Connection, config: AnalysisConfig, where: list[ColumnEleme
 
 
 def _first_per_source(conn: Connection, config: AnalysisConfig, where: list[ColumnElement[bool]],
-                      per_source: int, counts: dict[str, dict[str, int]]) -> list[Evidence]:
-    """The earliest `per_source` claims of each (polarity, source), in the order of `_earliest`; fills
-    `counts` with each source's number of claims (one window pass over the pair's claims)."""
+                      per_source: int, counts: dict[str, dict[str, int]],
+                      max_sources: int | None = None) -> list[Evidence]:
+    """The earliest `per_source` claims of each (polarity, source), in the order of `_earliest`, from
+    the `max_sources` sources with the most claims on each side; fills `counts` with every source's
+    number of claims. One window pass over the pair's claims ranks their ids (few columns, no names
+    joined); only the chosen claims are then read in full."""
     source = _source_expr(config)
     partition = (claims.c.polarity, source)
     place = func.row_number().over(
@@ -714,14 +738,31 @@ def _first_per_source(conn: Connection, config: AnalysisConfig, where: list[Colu
         order_by=(documents.c.published.is_(None), documents.c.published, documents.c.doc_key,
                   claims.c.start_offset, claims.c.id))
     total = func.count().over(partition_by=partition)
-    ranked = (_evidence_query(config).add_columns(place.label("place"), total.label("total"))
-              .where(*where).subquery())
-    items = []
-    for row in conn.execute(select(ranked).where(ranked.c.place <= per_source)):
-        item = _evidence(row[:-2])
-        counts["denying" if item.polarity == "denied" else "affirming"][item.source] = int(row[-1])
-        items.append(item)
+    ranked = (select(claims.c.id, claims.c.polarity, source.label("source"), place.label("place"),
+                     total.label("total"))
+              .select_from(_from_clause()).where(*where).subquery())
+    firsts: dict[tuple[str, str], list[int]] = {}
+    for claim_id, polarity, key, _, n in conn.execute(select(ranked).where(ranked.c.place <= per_source)):
+        counts["denying" if polarity == "denied" else "affirming"][key] = int(n)
+        firsts.setdefault((polarity, key), []).append(claim_id)
+    kept = _top_sources(firsts, counts, max_sources)
+    items: list[Evidence] = []
+    for start in range(0, len(kept), _CHUNK):
+        query = _evidence_query(config).where(claims.c.id.in_(kept[start:start + _CHUNK]))
+        items.extend(_evidence(row) for row in conn.execute(query))
     return items
+
+
+def _top_sources(firsts: dict[tuple[str, str], list[int]], counts: dict[str, dict[str, int]],
+                 max_sources: int | None) -> list[int]:
+    """The claim ids of the sources kept: on each side, those with the most claims (then by name)."""
+    kept: list[int] = []
+    for polarity, side in (("affirmed", "affirming"), ("denied", "denying")):
+        keys = sorted((key for pol, key in firsts if pol == polarity),
+                      key=lambda key: (-counts[side][key], key))
+        for key in keys[:max_sources]:
+            kept.extend(firsts[(polarity, key)])
+    return kept
 
 
 def _group_counted(items: Iterable[Evidence], polarity: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +25,8 @@ from claimgraph.serve import (
 )
 from claimgraph.serve.common import HTTP_STATUS, ApiError, error_response
 from claimgraph.serve.views.render import PageError, error_page
+
+ALLOW_PRIVATE_ENV = "CLAIMGRAPH_ALLOW_PRIVATE"
 
 
 def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None = None,
@@ -77,6 +80,12 @@ def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None
         return error_response(code, str(exc.detail), exc.status_code, headers=exc.headers)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several server processes (`claimgraph serve --workers N`): the store of
+    $CLAIMGRAPH_DB, private addresses allowed when $CLAIMGRAPH_ALLOW_PRIVATE is set."""
+    return create_app(None, allow_private=bool(os.environ.get(ALLOW_PRIVATE_ENV)))
 
 
 def _wants_page(request: Request) -> bool:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, union
+from sqlalchemy import BigInteger, Connection, Engine, and_, cast, func, or_, select, union_all
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -216,12 +216,17 @@ class Store(Curation, Reads):
         mention_n = (
             select(mentions.c.entity_id, func.count().label("n")).group_by(mentions.c.entity_id).subquery()
         )
-        # UNION (not UNION ALL): a claim whose subject is its object counts once.
-        ends = union(
-            select(claims.c.id, claims.c.subject_id.label("entity_id")),
-            select(claims.c.id, claims.c.object_id.label("entity_id")),
+        # Claims as subject, plus as object, less those where it is both (counted once): three
+        # GROUP BYs that each read one index alone, where a UNION of (claim, end) rows sorts them all.
+        ends = union_all(
+            select(claims.c.subject_id.label("entity_id"), func.count().label("n"))
+            .group_by(claims.c.subject_id),
+            select(claims.c.object_id, func.count()).group_by(claims.c.object_id),
+            select(claims.c.subject_id, -func.count()).where(claims.c.object_id == claims.c.subject_id)
+            .group_by(claims.c.subject_id),
         ).subquery()
-        claim_n = select(ends.c.entity_id, func.count().label("n")).group_by(ends.c.entity_id).subquery()
+        total = cast(func.sum(ends.c.n), BigInteger)  # PostgreSQL sums integers as numeric
+        claim_n = select(ends.c.entity_id, total.label("n")).group_by(ends.c.entity_id).subquery()
         mention_count = func.coalesce(mention_n.c.n, 0).label("mention_count")
         claim_count = func.coalesce(claim_n.c.n, 0).label("claim_count")
         query = (

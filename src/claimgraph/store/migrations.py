@@ -64,7 +64,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               _add_curation),
     Migration(3, "add document_copies, document_signatures and link indexes", _add_analysis),
     Migration(4, "add link_cache", _add_link_cache),
-    Migration(5, "add the full-text index of documents and claim evidence, and a link-pair index",
+    Migration(5, "add the full-text index of documents and claim evidence, and indexes for the web pages",
               _add_search, on_create=True),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version

@@ -20,19 +20,15 @@ _LISTED = (documents.c.id, documents.c.doc_key, documents.c.title, documents.c.u
            documents.c.author, documents.c.published, documents.c.language, documents.c.status)
 
 
-def _claim_counts() -> Any:
-    return (select(claims.c.document_id, func.count().label("n"))
-            .group_by(claims.c.document_id).subquery("claim_counts"))
-
-
 def _listing() -> Any:
-    counts = _claim_counts()
+    # The claim count is a correlated subquery: one index lookup per listed document, where a
+    # grouped subquery would count the claims of every stored document first.
+    claim_count = (select(func.count()).where(claims.c.document_id == documents.c.id)
+                   .scalar_subquery().label("claim_count"))
     return (
-        select(*_LISTED, func.coalesce(counts.c.n, 0).label("claim_count"), document_copies.c.story_id,
-               _origin.c.doc_key.label("copy_of"))
+        select(*_LISTED, claim_count, document_copies.c.story_id, _origin.c.doc_key.label("copy_of"))
         .select_from(
-            documents.outerjoin(counts, counts.c.document_id == documents.c.id)
-            .outerjoin(document_copies, document_copies.c.document_id == documents.c.id)
+            documents.outerjoin(document_copies, document_copies.c.document_id == documents.c.id)
             .outerjoin(_origin, _origin.c.id == document_copies.c.copy_of))
     )
 
@@ -42,17 +38,27 @@ class Reads:
 
     def documents(self, *, limit: int = 50, offset: int = 0,
                   outlet: str | None = None) -> tuple[int, list[dict[str, Any]]]:
-        """(how many, one page of them): stored documents, newest published first."""
-        query = _listing()
-        total = select(func.count()).select_from(documents)
-        if outlet is not None:
-            query = query.where(documents.c.outlet == outlet)
-            total = total.where(documents.c.outlet == outlet)
-        # Undated documents last, then by ingestion.
-        query = query.order_by(documents.c.published.is_(None), documents.c.published.desc(),
-                               documents.c.id.desc()).limit(limit).offset(offset)
+        """(how many, one page of them): stored documents, newest published first, undated ones
+        last (newest stored first). The dated and the undated are two queries, so each walks an
+        index in order instead of sorting every document."""
+        where = [documents.c.outlet == outlet] if outlet is not None else []
+        dated = [*where, documents.c.published.is_not(None)]
+        undated = [*where, documents.c.published.is_(None)]
         with read_transaction(self._engine) as conn:
-            return int(conn.execute(total).scalar_one()), [dict(r._mapping) for r in conn.execute(query)]
+            count = select(func.count()).select_from(documents)
+            n_dated = int(conn.execute(count.where(*dated)).scalar_one())
+            n_undated = int(conn.execute(count.where(*undated)).scalar_one())
+            rows: list[dict[str, Any]] = []
+            if offset < n_dated:
+                query = (_listing().where(*dated)
+                         .order_by(documents.c.published.desc(), documents.c.id.desc())
+                         .limit(limit).offset(offset))
+                rows = [dict(r._mapping) for r in conn.execute(query)]
+            if len(rows) < limit and offset + len(rows) < n_dated + n_undated:
+                query = (_listing().where(*undated).order_by(documents.c.id.desc())
+                         .limit(limit - len(rows)).offset(max(0, offset - n_dated)))
+                rows += [dict(r._mapping) for r in conn.execute(query)]
+        return n_dated + n_undated, rows
 
     def document(self, key: str) -> dict[str, Any] | None:
         """One document by its key (or its numeric id) with its text, mentions, claims and story."""
@@ -71,13 +77,19 @@ class Reads:
         return found
 
     def newest_claims(self, limit: int = 10) -> list[dict[str, Any]]:
-        """The claims of the most recently published documents (then the most recently stored)."""
+        """The claims of the most recently published documents (then the most recently stored), then
+        those of undated documents. Two queries, so the dated ones walk the publication-date index."""
         from claimgraph.store.database import claims_query
 
-        query = claims_query().order_by(None).order_by(
-            documents.c.published.is_(None), documents.c.published.desc(), claims.c.id.desc()).limit(limit)
+        dated = (claims_query().order_by(None).where(documents.c.published.is_not(None))
+                 .order_by(documents.c.published.desc(), claims.c.id.desc()).limit(limit))
+        undated = (claims_query().order_by(None).where(documents.c.published.is_(None))
+                   .order_by(claims.c.id.desc()))
         with read_transaction(self._engine) as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            found = [dict(row._mapping) for row in conn.execute(dated)]
+            if len(found) < limit:
+                found += [dict(row._mapping) for row in conn.execute(undated.limit(limit - len(found)))]
+        return found
 
 
 def _is_id(key: str) -> bool:

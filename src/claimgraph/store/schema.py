@@ -276,7 +276,12 @@ link_cache = Table(
 V4_TABLES = (link_cache,)
 
 # --- v5: full-text search (store/search.py: FTS5 tables and triggers, made outside this metadata) --
-# and the pair lookup of the link cache: the graph asks for the links among an actor's neighbours.
+# and two indexes for the web pages. The graph asks for the links among an actor's neighbours:
 link_cache_pair_index = Index("ix_link_cache_pair", link_cache.c.subject_id, link_cache.c.object_id)
+# The overview's newest claims walk documents by publication date.
+documents_published_index = Index("ix_documents_published", documents.c.published)
 
-V5_INDEXES = (link_cache_pair_index,)
+# The overview counts links by status and lists the most contested, strongest first.
+link_cache_status_index = Index("ix_link_cache_status", link_cache.c.status, link_cache.c.rank)
+
+V5_INDEXES = (link_cache_pair_index, documents_published_index, link_cache_status_index)

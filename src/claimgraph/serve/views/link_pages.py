@@ -12,7 +12,8 @@ from claimgraph.serve.views.params import PAGE_SIZE, Filters, Pager, offset_of, 
 from claimgraph.serve.views.render import render
 
 router = APIRouter(include_in_schema=False)
-PER_SOURCE = 10  # evidence items shown per independent source; /api/link gives the rest
+PER_SOURCE = 5  # evidence items shown per independent source; /api/link gives the rest
+MAX_SOURCES = 25  # independent sources shown on each side, those with the most evidence first
 
 
 @router.get("/links", response_class=HTMLResponse)
@@ -43,10 +44,13 @@ def link(request: Request, a: str | None = None, b: str | None = None,
     store = store_of(request)
     one, other = resolve(store, required("a", a)), resolve(store, required("b", b))
     filters = Filters.parse(None, None, since, None)
-    found = pair_page(store, one["id"], other["id"], since=filters.since, per_source=PER_SOURCE)
+    found = pair_page(store, one["id"], other["id"], since=filters.since, per_source=PER_SOURCE,
+                      max_sources=MAX_SOURCES)
     names = [*aliases_of(one), *aliases_of(other)]
     return render(request, "link.html", {
         "pair": found, "one": one, "other": other, "filters": filters,
         "for_sources": grouped(found.affirming, names, found.counts.get("affirming")),
         "against_sources": grouped(found.denying, names, found.counts.get("denying")),
+        "sources_for": len(found.counts.get("affirming", {})),
+        "sources_against": len(found.counts.get("denying", {})),
     })

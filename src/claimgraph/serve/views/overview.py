@@ -15,7 +15,7 @@ TOP = 10
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
     """Counts, the most contested links, the newest claims and the most connected actors."""
-    from claimgraph.analyse.links import links_page, status_counts
+    from claimgraph.analyse.links import links_page, most_connected, status_counts
 
     store = store_of(request)
     by_status = status_counts(store)
@@ -26,5 +26,5 @@ def overview(request: Request) -> HTMLResponse:
         "by_status": list(by_status.items()),
         "contested": links_page(store, status="contested", limit=TOP)[1],
         "newest": store.newest_claims(limit=TOP),
-        "actors": store.entities(limit=TOP),
+        "actors": most_connected(store, limit=TOP),
     })
