@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from claimgraph.cli import cli
@@ -34,3 +35,30 @@ def test_every_lexicon_file_is_described() -> None:
     folder = ROOT / "src" / "claimgraph" / "data" / "lexicons"
     missing = [p.name for p in folder.glob("*.yaml") if p.name not in guide]
     assert missing == []
+
+
+def test_every_api_endpoint_is_documented() -> None:
+    from claimgraph.serve import create_app
+
+    guide = _placeholders((ROOT / "docs" / "api.md").read_text(encoding="utf-8"))
+    paths = create_app("sqlite://").openapi()["paths"]  # an in-memory store: routes need no data
+    missing = [f"{method.upper()} {path}" for path, item in paths.items() for method in item
+               if f"{method.upper()} {_placeholders(path)}`" not in guide]
+    assert paths and missing == []
+
+
+def test_every_page_is_documented() -> None:
+    from fastapi.routing import APIRoute
+
+    from claimgraph.serve.views import PAGES
+
+    guide = _placeholders((ROOT / "docs" / "ui.md").read_text(encoding="utf-8"))
+    pages = {route.path for module in PAGES for route in module.router.routes if isinstance(route, APIRoute)}
+    # a page's row starts with its path; its query string may follow
+    missing = [path for path in sorted(pages) if f"| `{_placeholders(path)}" not in guide]
+    assert pages and missing == []
+
+
+def _placeholders(text: str) -> str:
+    """Path parameters compared by place, not name: /entity/{entity_id} is documented as /entity/{id}."""
+    return re.sub(r"\{[^}]*\}", "{}", text)
