@@ -25,7 +25,16 @@ HEDGED_MAJORITY = 0.5  # an edge is drawn as hedged when most of its claims are
 def graph(store: Store, *, entity: str | None = None, relation: str | None = None,
           status: str | None = None, since: str | None = None, until: str | None = None,
           limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-    """{"nodes": [...], "edges": [...], "total_edges": n, "truncated": bool, "focus": id or None}."""
+    """{"nodes": [...], "edges": [...], "total_edges": n, "truncated": bool, "focus": id or None};
+    answers are remembered (memo.py)."""
+    from claimgraph.analyse.memo import remember
+
+    arguments = (entity, relation, status, since, until, limit)
+    return remember(store, "graph", arguments, lambda: _graph(store, *arguments))
+
+
+def _graph(store: Store, entity: str | None, relation: str | None, status: str | None, since: str | None,
+           until: str | None, limit: int) -> dict[str, Any]:
     filters: dict[str, Any] = {"relation": relation, "status": status, "since": since, "until": until}
     total, links = links_page(store, entity=entity, relation=relation, status=status, since=since,
                               until=until, limit=limit)

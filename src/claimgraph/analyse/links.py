@@ -416,7 +416,14 @@ def links_among(store: Store, ids: Sequence[str], *, relation: str | None = None
 def entity_links(store: Store, entity_id: str, per_relation: int = 10) -> list[dict[str, Any]]:
     """An actor's links grouped by relation, largest group first: {relation, total, by_status: {status:
     n}, links: the strongest `per_relation` links}. Two statements on the link cache, whatever the
-    number of links."""
+    number of links; answers are remembered (memo.py), as a hub's page asks for thousands."""
+    from claimgraph.analyse.memo import remember
+
+    return remember(store, "entity_links", (entity_id, per_relation),
+                    lambda: _entity_links(store, entity_id, per_relation))
+
+
+def _entity_links(store: Store, entity_id: str, per_relation: int) -> list[dict[str, Any]]:
     config = load()
     _ensure_cache(store, config)
     groups: dict[str, dict[str, Any]] = {}

@@ -8,9 +8,6 @@ document's story (`document_copies`).
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, case, func, select
@@ -131,31 +128,14 @@ def _copies(conn: Connection, outlets: list[str]) -> dict[str, Any]:
     }
 
 
-# Recent entity overviews by (database, entity, store state): a hub's overview scans every claim it
-# is an end of (about 50 ms per 30k claims), and the state in the key means an entry is never stale.
-_OVERVIEWS: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
-_OVERVIEWS_KEPT = 256
-_OVERVIEWS_LOCK = threading.Lock()  # the API answers from a thread pool
-
-
 def entity_overview(store: Store, entity_id: str) -> dict[str, Any]:
     """An actor's claims over time and who reports them: {"timeline": [{month, affirmed, denied}],
     "sources": [{outlet, documents, claims, first, last}]}, counting the claims it is an end of.
-    A source is the independent source of links.py (copies folded under their origin)."""
-    from claimgraph.analyse.links import store_state
+    A source is the independent source of links.py (copies folded under their origin). A hub's
+    overview scans every claim it is an end of, so answers are remembered (memo.py)."""
+    from claimgraph.analyse.memo import remember
 
-    key = (store.url, entity_id, store_state(store))
-    with _OVERVIEWS_LOCK:
-        found = _OVERVIEWS.get(key)
-        if found is not None:
-            _OVERVIEWS.move_to_end(key)
-            return copy.deepcopy(found)
-    found = _overview(store, entity_id)
-    with _OVERVIEWS_LOCK:
-        _OVERVIEWS[key] = found
-        while len(_OVERVIEWS) > _OVERVIEWS_KEPT:
-            _OVERVIEWS.popitem(last=False)
-    return copy.deepcopy(found)
+    return remember(store, "entity_overview", (entity_id,), lambda: _overview(store, entity_id))
 
 
 def _overview(store: Store, entity_id: str) -> dict[str, Any]:
