@@ -22,10 +22,12 @@ from claimgraph import __version__
 from claimgraph.cli_brief import brief
 from claimgraph.cli_copies import stories
 from claimgraph.cli_curation import alias, entity
+from claimgraph.cli_db import db
 from claimgraph.cli_kb import kb
 from claimgraph.cli_links import link, links, profile
+from claimgraph.cli_load import load
 from claimgraph.cli_serve import serve
-from claimgraph.errors import ClaimgraphError
+from claimgraph.errors import ClaimgraphError, Code
 from claimgraph.ingest import Failure, iter_articles
 from claimgraph.model import Article
 from claimgraph.ontology import ENTITY_TYPES, RELATIONS
@@ -67,6 +69,8 @@ cli.add_command(link)  # `claimgraph link A B`: cli_links.py
 cli.add_command(profile)  # `claimgraph profile speaker|outlet NAME`: cli_links.py
 cli.add_command(brief)  # `claimgraph brief ENTITY`: cli_brief.py
 cli.add_command(serve)  # `claimgraph serve`: cli_serve.py
+cli.add_command(db)  # `claimgraph db status|migrate|copy`: cli_db.py
+cli.add_command(load)  # `claimgraph load PARQUET`: cli_load.py
 
 
 def _stdout() -> Console:
@@ -168,13 +172,27 @@ def _print_table(record: dict[str, Any]) -> None:
 @click.option("--progress/--no-progress", default=None,
               help="progress bar on stderr (default: when stderr is a terminal)")
 @json_option
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: this process and --workers; spark: a Spark job (pip install 'claimgraph[spark]')")
+@click.option("--master", default=None, metavar="URL",
+              help="--engine spark: the Spark master (default: local[N], N = this machine's cores)")
+@click.option("--output", default=None, metavar="parquet:PATH",
+              help="--engine spark: write Parquet for `claimgraph load` instead of storing")
 def ingest(inputs: tuple[str, ...], db: str | None, workers: int, allow_private: bool, batch_size: int,
-           model: str | None, max_bytes: int, progress: bool | None, as_json: bool) -> None:
+           model: str | None, max_bytes: int, progress: bool | None, as_json: bool, engine: str,
+           master: str | None, output: str | None) -> None:
     """Read files, folders, feeds and URLs; extract claims from English texts; store everything.
 
     Texts already stored are not parsed again, so running the same ingest twice is quick and adds
     nothing. Texts in other languages are stored, marked skipped, without extraction.
     """
+    if engine == "spark":  # src/claimgraph/spark/command.py
+        from claimgraph.spark.command import SparkIngest, run
+
+        sys.exit(run(SparkIngest(inputs, db, master, output, model, max_bytes, allow_private, batch_size,
+                                 workers, progress), as_json))
+    if master is not None or output is not None:
+        raise ClaimgraphError(Code.BAD_OPTION, "--master and --output are options of --engine spark")
     from claimgraph.ingest_run import run_ingest
     from claimgraph.progress import ingest_progress
 

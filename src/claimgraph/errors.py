@@ -26,6 +26,13 @@ class Code(StrEnum):
     UNSUPPORTED_FILE = "E114"
     BAD_RECORD = "E115"  # JSON line without text or html
     BAD_ENTITY = "E116"  # `kb import`: a JSON line that is not a FollowTheMoney entity we can read
+    # ingest at scale: WARC files and the Spark engine (`ingest --engine spark`, `load`)
+    BAD_WARC = "E120"  # a WARC record warcio cannot read; the file's other records go on
+    SPARK_MISSING = "E121"  # `--engine spark` or `load` without the `claimgraph[spark]` extra
+    JAVA_MISSING = "E122"  # no Java 17+ for Spark
+    SQLITE_WRITERS = "E123"  # a SQLite store written from a Spark cluster: SQLite takes one writer
+    BAD_EXPORT = "E124"  # `load`: not Parquet written by `ingest --engine spark --output parquet:`
+    SPARK_FAILED = "E125"  # the Spark job failed (the message has Spark's reason)
     # store
     SCHEMA_TOO_NEW = "E201"
     SCHEMA_UNKNOWN = "E202"
@@ -33,6 +40,10 @@ class Code(StrEnum):
     UNKNOWN_ENTITY = "E204"  # curation named an entity id the store does not hold
     BAD_JUDGEMENT = "E205"  # a curation that cannot apply (merge into itself, bad type, undo out of order)
     UNKNOWN_JUDGEMENT = "E206"
+    STORE_CONFLICT = "E207"  # a write kept conflicting with other writers (deadlocks, busy database)
+    COPY_TARGET_NOT_EMPTY = "E208"  # `db copy`: the destination already holds a graph
+    COPY_MISMATCH = "E209"  # `db copy`: a table's row count differs between source and destination
+    SAME_DATABASE = "E210"  # `db copy`: source and destination are the same database
     # extraction
     MODEL_MISSING = "E301"
     LEXICON_INVALID = "E302"

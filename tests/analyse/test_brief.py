@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,6 +30,7 @@ from claimgraph.errors import ClaimgraphError
 from claimgraph.extract.pipeline import Extractor
 from claimgraph.ingest_run import run_ingest
 from claimgraph.store import open_store
+from claimgraph.store.transfer import copy_store
 
 MD_SECTIONS = ["# Briefing: ", "## Synopsis", "## Key takeaways", "## Contested links", "## Timeline",
                "## Sources"]
@@ -306,28 +308,39 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled corpus and one hostile document, ingested once, copies detected."""
+def corpus_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The bundled corpus and one hostile document, ingested once into SQLite, copies detected."""
     root = tmp_path_factory.mktemp("brief")
     (root / "hostile.jsonl").write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
-    db = root / "graph.db"
-    with open_store(str(db)) as store:
+    db = str(root / "graph.db")
+    with open_store(db) as store:
         report = run_ingest([str(CORPUS), str(root / "hostile.jsonl")], store, Extractor())
         assert report.failed == [] and report.new >= 26
         update_copies(store)
     return db
 
 
-def run_brief(db: Path, *args: str) -> Result:
+@pytest.fixture(scope="module")
+def corpus_db(backend: str, corpus_sqlite: str, module_db: Callable[..., str]) -> str:
+    """The corpus store on each backend: on PostgreSQL, a `db copy` of the SQLite one (the spaCy
+    pipeline runs once; the briefs must read the same from the copy)."""
+    if backend == "sqlite":
+        return corpus_sqlite
+    target = module_db("corpus", empty=True)
+    copy_store(corpus_sqlite, target)
+    return target
+
+
+def run_brief(db: str, *args: str) -> Result:
     return CliRunner().invoke(cli, ["brief", *args, "--db", str(db)])
 
 
-def stored_claims(db: Path, entity: str) -> dict[int, dict[str, Any]]:
+def stored_claims(db: str, entity: str) -> dict[int, dict[str, Any]]:
     with open_store(str(db)) as store:
         return {row["id"]: row for row in store.claims(entity=entity)}
 
 
-def test_corpus_markdown_brief_is_traceable_to_stored_claims(corpus_db: Path) -> None:
+def test_corpus_markdown_brief_is_traceable_to_stored_claims(corpus_db: str) -> None:
     result = run_brief(corpus_db, "Iran")
     assert result.exit_code == 0, result.output
     text = result.stdout
@@ -355,7 +368,7 @@ def test_corpus_markdown_brief_is_traceable_to_stored_claims(corpus_db: Path) ->
     assert {claims[c]["polarity"] for _, c, _ in md_quotes(denying)} == {"denied"}
 
 
-def test_corpus_brief_is_deterministic(corpus_db: Path, tmp_path: Path) -> None:
+def test_corpus_brief_is_deterministic(corpus_db: str, tmp_path: Path) -> None:
     for fmt in ("md", "html"):
         first = run_brief(corpus_db, "Wagner Group", "--format", fmt)
         again = run_brief(corpus_db, "wagner-group", "--format", fmt, "-o", str(tmp_path / f"brief.{fmt}"))
@@ -363,7 +376,7 @@ def test_corpus_brief_is_deterministic(corpus_db: Path, tmp_path: Path) -> None:
         assert (tmp_path / f"brief.{fmt}").read_bytes() == first.stdout_bytes
 
 
-def test_since_keeps_only_later_evidence(corpus_db: Path) -> None:
+def test_since_keeps_only_later_evidence(corpus_db: str) -> None:
     everything = run_brief(corpus_db, "Iran").stdout
     later = run_brief(corpus_db, "Iran", "--since", "2025-04-01").stdout
     claims = stored_claims(corpus_db, "Iran")
@@ -376,7 +389,7 @@ def test_since_keeps_only_later_evidence(corpus_db: Path) -> None:
     assert bad.exit_code == 2 and "--since" in bad.output
 
 
-def test_corpus_html_brief_is_self_contained_and_escaped(corpus_db: Path) -> None:
+def test_corpus_html_brief_is_self_contained_and_escaped(corpus_db: str) -> None:
     result = run_brief(corpus_db, "Iran", "--format", "html")
     assert result.exit_code == 0
     page = result.stdout
@@ -394,7 +407,7 @@ def test_corpus_html_brief_is_self_contained_and_escaped(corpus_db: Path) -> Non
     assert page.count("<svg") == 1
 
 
-def test_unknown_entity_exits_2(corpus_db: Path) -> None:
+def test_unknown_entity_exits_2(corpus_db: str) -> None:
     result = run_brief(corpus_db, "Atlantis Liberation Front")
     assert result.exit_code == 2
     assert "E204" in result.output and "Atlantis Liberation Front" in result.output

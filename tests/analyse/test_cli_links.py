@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ from claimgraph.store import open_store
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    path = str(tmp_path / "graph.db")
+def db(new_db: Callable[..., str]) -> str:
+    path = new_db()
     with open_store(path) as store:
         a = document(store, "c1", "Daily Lantern", "2024-01-05",
                      Said("ostravia", "arms", "red-kestrels", speaker="mira-tal"))

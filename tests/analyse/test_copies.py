@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from claimgraph.analyse.copies import (
     CopyDetector,
@@ -22,7 +23,7 @@ from claimgraph.ingest import Failure, iter_articles
 from claimgraph.ingest_run import run_ingest
 from claimgraph.model import Article
 from claimgraph.store import Store, open_store
-from claimgraph.store.schema import document_copies
+from claimgraph.store.schema import document_copies, document_signatures
 
 CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 
@@ -94,13 +95,6 @@ The Maritime Analysis and Operations Centre declined to comment on its role in t
 def _article(text: str, doc_id: str, outlet: str, published: str | None) -> tuple[Article, None, str]:
     return Article(text=text, source=f"{doc_id}.txt", doc_id=doc_id, outlet=outlet, published=published,
                    language="en"), None, "ok"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "copies.db"))
-    yield opened
-    opened.close()
 
 
 def _rows(store: Store) -> dict[str, tuple[str, str | None, str]]:
@@ -209,7 +203,7 @@ def test_stale_signatures_are_hashed_again(store: Store) -> None:
     store.add_documents([_article(ORIGINAL, "original", "Harbour Post", "2025-03-03")], "")
     update_copies(store)
     with store._engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE document_signatures SET signature = x'00'")
+        conn.execute(update(document_signatures).values(signature=b"\x00"))
     store.add_documents([_article(SPUN, "spun", "NewsNow247", "2025-03-04")], "")
     update_copies(store)
     assert _rows(store)["spun"] == ("original", "original", "spun")
@@ -226,40 +220,38 @@ La ministra Elena Duarte dijo a los periodistas que la carga pertenecía al Clan
 destino Rotterdam. Según la ministra, siete tripulantes extranjeros fueron detenidos."""
 
 
-def test_ingest_puts_new_documents_into_stories(tmp_path: Path) -> None:
+def test_ingest_puts_new_documents_into_stories(tmp_path: Path, db: str) -> None:
     # Spanish texts are stored without extraction, so this ingest needs no spaCy model.
     (tmp_path / "a.txt").write_text(ES_ORIGINAL, encoding="utf-8")
     (tmp_path / "b.txt").write_text("Publicado por Agencia Costera\n\n" + ES_ORIGINAL, encoding="utf-8")
-    db = tmp_path / "graph.db"
-    with open_store(str(db)) as opened:
+    with open_store(db) as opened:
         report = run_ingest([str(tmp_path / "a.txt")], opened, extractor=lambda: pytest.fail("no parsing"))
         assert len(report.skipped) == 1
         report = run_ingest([str(tmp_path / "b.txt")], opened, extractor=lambda: pytest.fail("no parsing"))
         assert len(report.skipped) == 1
         assert _rows(opened) == {"a": ("a", None, ""), "b": ("a", "a", "syndicated")}
-    result = CliRunner().invoke(cli, ["stories", "--db", str(db), "--json"])
+    result = CliRunner().invoke(cli, ["stories", "--db", db, "--json"])
     assert result.exit_code == 0, result.output
     [story] = json.loads(result.output)
     assert story["origin"]["doc_key"] == "a"
     assert [(c["doc_key"], c["method"]) for c in story["copies"]] == [("b", "syndicated")]
 
 
-def test_stories_command_analyses_old_documents_and_rebuilds(tmp_path: Path) -> None:
-    db = tmp_path / "graph.db"
-    with open_store(str(db)) as opened:
+def test_stories_command_analyses_old_documents_and_rebuilds(db: str) -> None:
+    with open_store(db) as opened:
         opened.add_documents([_article(ORIGINAL, "original", "Harbour Post", "2025-03-03"),
                               _article(SPUN, "spun", "NewsNow247", "2025-03-04")], "")
-    result = CliRunner().invoke(cli, ["stories", "--db", str(db)])
+    result = CliRunner().invoke(cli, ["stories", "--db", db])
     assert result.exit_code == 0, result.output
     assert "analysed 2 documents" in result.output
     assert "origin  original  Harbour Post  2025-03-03" in result.output
     assert "copy  spun  NewsNow247  2025-03-04  spun" in result.output
-    rebuilt = CliRunner().invoke(cli, ["stories", "--db", str(db), "--rebuild"])
+    rebuilt = CliRunner().invoke(cli, ["stories", "--db", db, "--rebuild"])
     assert rebuilt.exit_code == 0
     assert rebuilt.output.splitlines()[1:] == result.output.splitlines()[1:]
 
 
-def test_stories_command_with_no_copies(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["stories", "--db", str(tmp_path / "empty.db")])
+def test_stories_command_with_no_copies(new_db: Callable[..., str]) -> None:
+    result = CliRunner().invoke(cli, ["stories", "--db", new_db("empty", empty=True)])
     assert result.exit_code == 0
     assert "No copies found" in result.output

@@ -4,8 +4,6 @@ real SQLite store with invented actors and outlets."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,16 +12,9 @@ from link_builders import Said, document, mark_copy
 from claimgraph.analyse.graph import edge, graph
 from claimgraph.analyse.links import Link, assess, links_page
 from claimgraph.analyse.profiles import entity_overview
-from claimgraph.store import Store, open_store
+from claimgraph.store import Store
 
 LANTERN, POST, HERALD = "Daily Lantern", "Harbour Post", "Coast Herald"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "graph.db"))
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from link_builders import Said, document, mark_copy
 
 from claimgraph.analyse.config import load
 from claimgraph.analyse.links import Link, assess, evidence_for, pair
-from claimgraph.store import Store, open_store
+from claimgraph.store import Store
 
 LANTERN, POST, HERALD = "Daily Lantern", "Harbour Post", "Coast Herald"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "graph.db"))
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -5,25 +5,16 @@ relation (entity_links) and the links among a set of actors (links_among): each 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from link_builders import Said, document, mark_copy
 
 from claimgraph.analyse.links import Link, assess, entity_links, links_among, links_page, until_bound
-from claimgraph.store import Store, open_store
+from claimgraph.store import Store
 
 LANTERN, POST, HERALD = "Daily Lantern", "Harbour Post", "Coast Herald"
 ACTORS = ["ostravia", "red-kestrels", "grey-owl-cartel", "pelmark", "mira-tal", "jon-bask"]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "graph.db"))
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

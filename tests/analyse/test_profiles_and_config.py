@@ -15,8 +15,8 @@ from claimgraph.store import Store, open_store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "graph.db"))
+def store(db: str) -> Iterator[Store]:
+    opened = open_store(db)
     a = document(opened, "p1", "Daily Lantern", "2024-01-01",
                  Said("ostravia", "arms", "red-kestrels", speaker="mira-tal"),
                  Said("pelmark", "supports", "red-kestrels", modality="hedged", speaker="mira-tal"),

@@ -2,7 +2,7 @@
 
 The store holds a contested link (two outlets affirm, the accused denies, one report syndicated by a
 third outlet), a hedged link, and a document whose title, outlet and text carry script payloads.
-Fixtures: `ui_base` (the server's base URL, one per test module, with $CLAIMGRAPH_TOKEN set) and
+Fixtures: `ui_base` (the server's base URL, one per test module and backend, with $CLAIMGRAPH_TOKEN set) and
 `ui_corpus` (the texts and names the store was filled with).
 """
 
@@ -11,9 +11,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -67,7 +66,7 @@ def _doc(key: str, text: str, outlet: str, published: str, claims: list[Said],
     return article, Extraction(key, entities, found, mentions)
 
 
-def fill(db: Path) -> None:
+def fill(db: str) -> None:
     from claimgraph.analyse.copies import update_copies
 
     arms = ("varnia", "arms", "red-lantern")
@@ -82,7 +81,7 @@ def fill(db: Path) -> None:
              [("grey-wolves", "cooperates_with", "kessa-port", "affirmed", "hedged", None,
                "The Grey Wolves Ring may work with the Port Authority of Kessa.")], title=XSS_TITLE),
     ]
-    with open_store(str(db)) as store:
+    with open_store(db) as store:
         for article, extraction in docs:
             store.add_document(article, extraction)
         update_copies(store)
@@ -133,10 +132,10 @@ def ui_corpus() -> type[Corpus]:
 
 
 @pytest.fixture(scope="module")
-def ui_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("ui") / "ui.db"
+def ui_base(module_db: Callable[..., str]) -> Iterator[str]:
+    db = module_db("ui")
     fill(db)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLAIMGRAPH_TOKEN", TOKEN)
-        with running(create_app(str(db))) as base:
+        with running(create_app(db)) as base:
             yield base

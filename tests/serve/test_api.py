@@ -10,8 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -44,7 +43,7 @@ def _doc(doc_id: str, text: str, outlet: str, published: str, names: dict[str, t
     return article, Extraction(doc_id, entities, found, mentions)
 
 
-def _fill(db: Path) -> None:
+def _fill(db: str) -> None:
     one = "Varnia arms the Red Lantern Front, Minister Ilse Moor said."
     two = "The Red Lantern Front is armed by Varnia, according to the Coastal Monitor."
     three = "Varnia denied that it arms the Red Lantern Front."
@@ -66,7 +65,7 @@ def _fill(db: Path) -> None:
               "kessa-port": ("Port Authority of Kessa", "state_body")},
              [("grey-wolves", "cooperates_with", "kessa-port", "affirmed", None, four)]),
     ]
-    with open_store(str(db)) as store:
+    with open_store(db) as store:
         for article, extraction in docs:
             store.add_document(article, extraction)
 
@@ -78,11 +77,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("serve") / "api.db"
+def base(module_db: Callable[..., str]) -> Iterator[str]:
+    db = module_db("api")
     _fill(db)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     with pytest.MonkeyPatch.context() as patch:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -83,10 +83,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, int]]]:
-    db = tmp_path_factory.mktemp("serve-docs") / "api.db"
-    with open_store(str(db)) as store:
-        yield str(db), _fill(store)
+def ids(module_db: Callable[..., str]) -> Iterator[tuple[str, dict[str, int]]]:
+    db = module_db("api")
+    with open_store(db) as store:
+        yield db, _fill(store)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Ingest through the HTTP API: a text, a web page by URL, an uploaded file.
 
-A real uvicorn server on loopback over a real SQLite file; the pages come from a second HTTP server
-on loopback. The extractor is a cheap stand-in wherever the content does not matter; one test runs
+A real uvicorn server on loopback over a real database of each backend; the pages come from a second
+HTTP server on loopback. The extractor is a cheap stand-in wherever the content does not matter; one test runs
 the real spaCy pipeline on an uploaded HTML page.
 """
 
@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,6 +22,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from backends import raw
 from claimgraph.model import Claim, Extraction
 from claimgraph.serve import create_app
 from claimgraph.serve.common import ApiError
@@ -115,7 +114,7 @@ class _PageHandler(BaseHTTPRequestHandler):
 class Served:
     base: str
     app: FastAPI
-    db: Path
+    db: str
     pages: _Pages
 
 
@@ -136,9 +135,9 @@ def _start(server: uvicorn.Server) -> threading.Thread:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    db = tmp_path_factory.mktemp("ingest-api") / "ingest.db"
-    app = create_app(str(db), extractor=_Cheap)
+def served(module_db: Callable[..., str]) -> Iterator[Served]:
+    db = module_db("ingest")
+    app = create_app(db, extractor=_Cheap)
     app.state.allow_private = True  # the pages are on loopback; one test turns it off again
     pages = _Pages()
     threading.Thread(target=pages.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
@@ -173,11 +172,11 @@ def _extractor(app: FastAPI, factory: Callable[[], Any] | None) -> Iterator[None
         app.state.extractor_factory = before
 
 
-def _documents(db: Path) -> dict[str, dict[str, Any]]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = conn.execute("SELECT doc_key, text, title, url, status FROM documents").fetchall()
-    return {row["doc_key"]: dict(row) for row in rows}
+def _documents(db: str) -> dict[str, dict[str, Any]]:
+    """The stored documents, read on a connection of their own, independently of the served app."""
+    columns = ("doc_key", "text", "title", "url", "status")
+    rows = raw(db, f"SELECT {', '.join(columns)} FROM documents")
+    return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
 def _error(response: httpx.Response, status: int, code: str) -> str:

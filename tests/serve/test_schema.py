@@ -13,8 +13,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -60,8 +59,8 @@ def _extraction(key: str, text: str, claims: list[tuple[str, str, str, str, str 
     return Extraction(key, entities, found, mentions)
 
 
-def _fill(db: Path) -> None:
-    with open_store(str(db)) as store:
+def _fill(db: str) -> None:
+    with open_store(db) as store:
         for number, (key, outlet, text, claims) in enumerate(DOCS, 1):
             article = Article(text=text, source=f"/schema-test/{key}.txt", doc_id=key, title=f"Report {key}",
                               url=f"https://news.example/{key}", outlet=outlet,
@@ -76,11 +75,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("schema") / "schema.db"
+def base(module_db: Callable[..., str]) -> Iterator[str]:
+    db = module_db("schema")
     _fill(db)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     with pytest.MonkeyPatch.context() as patch:

@@ -14,11 +14,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """A SQLite file, for the tests about SQLite itself (files, pragmas, sqlite_master)."""
     return tmp_path / "graph.db"
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    opened = open_store(str(db_path))
+def store(db: str) -> Iterator[Store]:
+    """A store on a fresh database of each backend (`db`: its path or URL)."""
+    opened = open_store(db)
     yield opened
     opened.close()

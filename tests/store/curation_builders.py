@@ -3,12 +3,12 @@ the man it is named after, and two go-betweens who pay the gang in the same brea
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 from store_builders import claim, mention
 
+from backends import raw
 from claimgraph.model import Article, Entity, Extraction
 from claimgraph.store import Store
 
@@ -116,11 +116,10 @@ GRAPH_TABLES = {
 }
 
 
-def dump(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """The whole graph, read with plain sqlite3, independently of the Store under test."""
-    with sqlite3.connect(db_path) as conn:
-        return {table: sorted(conn.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
-                for table, columns in GRAPH_TABLES.items()}
+def dump(db: str | Path) -> dict[str, list[tuple[object, ...]]]:
+    """The whole graph, read on a connection of its own, independently of the Store under test."""
+    return {table: sorted(raw(db, f"SELECT {columns} FROM {table}"), key=repr)
+            for table, columns in GRAPH_TABLES.items()}
 
 
 def ingest(store: Store, *docs: tuple[Article, Extraction]) -> None:

@@ -251,8 +251,11 @@ def test_a_title_hit_ranks_above_a_text_hit(store: Store) -> None:
 
 # --- the index follows the tables ----------------------------------------------------------------
 def _integrity(store: Store) -> None:
-    """FTS5's own check that each index matches its content table (raises if it does not)."""
+    """FTS5's own check that each index matches its content table (raises if it does not). PostgreSQL's
+    indexes are on expressions of the rows themselves: nothing can put them out of step."""
     with read_transaction(store.engine) as conn:
+        if conn.dialect.name != "sqlite":
+            return
         for table in ("documents_fts", "claims_fts"):
             conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')"))
 

@@ -1,16 +1,15 @@
-"""Analyst curation on a real SQLite file: each judgement, its effect on stored rows and on later
+"""Analyst curation on a real database of each backend: each judgement, its effect on stored rows and on later
 ingests, its exact undo, merge chains, undo order, and errors."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from curation_builders import document, dump, ingest, kite, later, pay
 from store_builders import claim, mention, plain
 
+from backends import raw
 from claimgraph.errors import Code, StoreError
 from claimgraph.model import Article, Entity, Extraction
 from claimgraph.store import Store, open_store
@@ -30,23 +29,18 @@ ACTIONS: dict[str, Act] = {
 }
 
 
-def raw(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-def claim_ends(db_path: Path, evidence_start: str) -> list[tuple[object, ...]]:
-    return raw(db_path, "SELECT subject_id, relation, object_id, speaker_id FROM claims "
+def claim_ends(db: str, evidence_start: str) -> list[tuple[object, ...]]:
+    return raw(db, "SELECT subject_id, relation, object_id, speaker_id FROM claims "
                         "WHERE evidence LIKE ? ORDER BY id", evidence_start + "%")
 
 
-def mention_entities(db_path: Path, text: str) -> list[object]:
-    return [e for (e,) in raw(db_path, "SELECT entity_id FROM mentions WHERE text = ? ORDER BY id", text)]
+def mention_entities(db: str, text: str) -> list[object]:
+    return [e for (e,) in raw(db, "SELECT entity_id FROM mentions WHERE text = ? ORDER BY id", text)]
 
 
 @pytest.fixture
-def kite_store(db_path: Path) -> Iterator[Store]:
-    with open_store(str(db_path)) as store:
+def kite_store(db: str) -> Iterator[Store]:
+    with open_store(db) as store:
         ingest(store, kite())
         yield store
 
@@ -55,13 +49,13 @@ Dump = dict[str, list[tuple[object, ...]]]
 
 
 @pytest.fixture
-def control(tmp_path: Path) -> Callable[..., Dump]:
+def control(new_db: Callable[..., str]) -> Callable[..., Dump]:
     """The dump of another database that got the same documents and no judgement."""
     def build(*docs: Callable[[], tuple[Article, Extraction]]) -> Dump:
-        path = tmp_path / "control.db"
-        with open_store(str(path)) as store:
+        other = new_db("control")
+        with open_store(other) as store:
             ingest(store, *(make() for make in docs))
-        return dump(path)
+        return dump(other)
     return build
 
 
@@ -77,12 +71,12 @@ def code_of(act: Callable[[], object]) -> Code:
 
 # --- every action: an exact undo, with and without a later ingest --------------------------------
 @pytest.mark.parametrize("action", ACTIONS)
-def test_undo_restores_the_exact_previous_state(kite_store: Store, db_path: Path, action: str) -> None:
-    before = dump(db_path)
+def test_undo_restores_the_exact_previous_state(kite_store: Store, db: str, action: str) -> None:
+    before = dump(db)
     number = ACTIONS[action](kite_store)
-    assert dump(db_path) != before
+    assert dump(db) != before
     assert kite_store.undo(number, who="analyst-b", why="second thoughts") == number
-    assert dump(db_path) == before
+    assert dump(db) == before
     judgement = kite_store.judgement(number)
     assert judgement["undone_by"] == "analyst-b" and judgement["undone_at"] is not None
     assert judgement["payload"]["undo_why"] == "second thoughts"
@@ -90,12 +84,12 @@ def test_undo_restores_the_exact_previous_state(kite_store: Store, db_path: Path
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_undo_after_a_later_ingest_equals_never_judging(
-    kite_store: Store, db_path: Path, control: Callable[..., object], action: str
+    kite_store: Store, db: str, control: Callable[..., object], action: str
 ) -> None:
     number = ACTIONS[action](kite_store)
     ingest(kite_store, later())
     kite_store.undo(number, who=WHO)
-    assert dump(db_path) == control(kite, later)
+    assert dump(db) == control(kite, later)
 
 
 def test_a_judgement_records_who_when_what_and_why(kite_store: Store) -> None:
@@ -112,17 +106,17 @@ def test_a_judgement_records_who_when_what_and_why(kite_store: Store) -> None:
 
 # --- merge ---------------------------------------------------------------------------------------
 def test_merge_moves_mentions_and_claims_and_removes_duplicates_and_self_links(
-    kite_store: Store, db_path: Path
+    kite_store: Store, db: str
 ) -> None:
     entities_before = kite_store.counts()["entities"]
     number = ACTIONS["merge"](kite_store)
     assert counts(kite_store, number) == {"mentions": 3, "claims": 1, "claims_removed": 2}
-    assert set(mention_entities(db_path, "Kite Gang")) == {"red-kite-brotherhood"}
-    assert claim_ends(db_path, "Both") == [(KITES, "cooperates_with", "korvian-navy", None)]
-    assert claim_ends(db_path, "The Red Kite Brotherhood is linked") == []  # would link the gang to itself
-    assert claim_ends(db_path, "Tolan Shipping") == [("marek-tolan", "finances", KITES, None)]
+    assert set(mention_entities(db, "Kite Gang")) == {"red-kite-brotherhood"}
+    assert claim_ends(db, "Both") == [(KITES, "cooperates_with", "korvian-navy", None)]
+    assert claim_ends(db, "The Red Kite Brotherhood is linked") == []  # would link the gang to itself
+    assert claim_ends(db, "Tolan Shipping") == [("marek-tolan", "finances", KITES, None)]
     # the dropped entity keeps its row and aliases, but is no longer listed or counted
-    assert raw(db_path, "SELECT count(*) FROM entities WHERE id = 'kite-gang'") == [(1,)]
+    assert raw(db, "SELECT count(*) FROM entities WHERE id = 'kite-gang'") == [(1,)]
     assert "kite-gang" not in {e["id"] for e in kite_store.entities()}
     assert kite_store.counts()["entities"] == entities_before - 1
     # its id and names now find the entity it was merged into
@@ -145,17 +139,17 @@ def test_merged_entity_is_shown_with_where_it_went(kite_store: Store) -> None:
 
 
 def test_later_ingest_follows_the_merge_and_unmerge_takes_it_back(
-    kite_store: Store, db_path: Path, control: Callable[..., object]
+    kite_store: Store, db: str, control: Callable[..., object]
 ) -> None:
     number = ACTIONS["merge"](kite_store)
     ingest(kite_store, later())
-    assert raw(db_path, "SELECT count(*) FROM mentions WHERE entity_id = 'kite-gang'") == [(0,)]
-    assert claim_ends(db_path, "the Kite Gang pays") == [
+    assert raw(db, "SELECT count(*) FROM mentions WHERE entity_id = 'kite-gang'") == [(0,)]
+    assert claim_ends(db, "the Kite Gang pays") == [
         ("red-kite-brotherhood", "finances", "korvian-navy", "marek-tolan")]
-    assert claim_ends(db_path, "Tolan Shipping denied") == [
+    assert claim_ends(db, "Tolan Shipping denied") == [
         ("marek-tolan", "linked_to", "red-kite-brotherhood", None)]
     kite_store.unmerge(number, who=WHO, why="two gangs after all")
-    assert dump(db_path) == control(kite, later)
+    assert dump(db) == control(kite, later)
 
 
 def again(n: int) -> tuple[Article, Extraction]:
@@ -171,26 +165,26 @@ def again(n: int) -> tuple[Article, Extraction]:
 
 
 def test_merge_chain_resolves_transitively_and_unwinds_newest_first(
-    db_path: Path, control: Callable[..., object]
+    db: str, control: Callable[..., object]
 ) -> None:
-    with open_store(str(db_path)) as store:
+    with open_store(db) as store:
         ingest(store, plain(1), plain(2), plain(3))
         first = store.judge_merge("e-group-2", "e-group-1", who=WHO, why="same")
         second = store.judge_merge("e-group-3", "e-group-2", who=WHO, why="same again")
         assert store.match_entities("e-group-1") == ["e-group-3"]
         assert store.entity_show("e-group-1")["merged_into"] == "e-group-3"
         assert store.entity_show("e-group-3")["merged_from"] == ["e-group-1", "e-group-2"]
-        assert set(mention_entities(db_path, "Group 1")) == {"e-group-3"}
+        assert set(mention_entities(db, "Group 1")) == {"e-group-3"}
         ingest(store, again(1))
-        assert set(mention_entities(db_path, "Group 1")) == {"e-group-3"}
-        assert claim_ends(db_path, "Group 1 meets") == [("e-group-3", "cooperates_with", "e-agency-1", None)]
+        assert set(mention_entities(db, "Group 1")) == {"e-group-3"}
+        assert claim_ends(db, "Group 1 meets") == [("e-group-3", "cooperates_with", "e-agency-1", None)]
         with pytest.raises(StoreError) as caught:
             store.undo(first, who=WHO)
         assert caught.value.code is Code.BAD_JUDGEMENT and f"undo {second} first" in caught.value.message
         store.undo(second, who=WHO)
-        assert set(mention_entities(db_path, "Group 1")) == {"e-group-2"}
+        assert set(mention_entities(db, "Group 1")) == {"e-group-2"}
         store.undo(first, who=WHO)
-    assert dump(db_path) == control(lambda: plain(1), lambda: plain(2), lambda: plain(3), lambda: again(1))
+    assert dump(db) == control(lambda: plain(1), lambda: plain(2), lambda: plain(3), lambda: again(1))
 
 
 def test_a_merged_entity_cannot_be_judged_and_nothing_merges_into_itself(kite_store: Store) -> None:
@@ -206,66 +200,66 @@ def test_a_merged_entity_cannot_be_judged_and_nothing_merges_into_itself(kite_st
 
 
 def test_a_merge_deleting_a_claim_an_earlier_merge_moved_must_be_undone_first(
-    db_path: Path, control: Callable[..., object]
+    db: str, control: Callable[..., object]
 ) -> None:
-    with open_store(str(db_path)) as store:
+    with open_store(db) as store:
         ingest(store, pay(), kite())
         first = store.judge_merge("red-kite-brotherhood", "kite-gang", who=WHO, why="same gang")
         second = store.judge_merge("osk", "pell", who=WHO, why="one go-between")
         # "Osk and Pell pay ...": two claims, one once Pell is Osk; the first merge had moved both
-        assert claim_ends(db_path, "Osk and Pell") == [("osk", "finances", "red-kite-brotherhood", None)]
+        assert claim_ends(db, "Osk and Pell") == [("osk", "finances", "red-kite-brotherhood", None)]
         with pytest.raises(StoreError) as caught:
             store.undo(first, who=WHO)
         assert f"undo {second} first" in caught.value.message
         store.undo(second, who=WHO)
         store.undo(first, who=WHO)
-    assert dump(db_path) == control(pay, kite)
+    assert dump(db) == control(pay, kite)
 
 
-def test_merges_on_other_ends_of_the_same_claims_undo_in_any_order(kite_store: Store, db_path: Path) -> None:
-    before = dump(db_path)
+def test_merges_on_other_ends_of_the_same_claims_undo_in_any_order(kite_store: Store, db: str) -> None:
+    before = dump(db)
     first = ACTIONS["merge"](kite_store)  # the object of "Tolan Shipping finances the Kite Gang"
     second = kite_store.judge_merge("korvian-navy", "marek-tolan", who=WHO, why="test: its subject")
-    assert claim_ends(db_path, "Tolan Shipping") == [("korvian-navy", "finances", KITES, None)]
+    assert claim_ends(db, "Tolan Shipping") == [("korvian-navy", "finances", KITES, None)]
     kite_store.undo(first, who=WHO)
-    assert claim_ends(db_path, "Tolan Shipping") == [("korvian-navy", "finances", "kite-gang", None)]
+    assert claim_ends(db, "Tolan Shipping") == [("korvian-navy", "finances", "kite-gang", None)]
     kite_store.undo(second, who=WHO)
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
-def test_two_claims_of_a_new_document_that_become_one_are_stored_once(db_path: Path) -> None:
+def test_two_claims_of_a_new_document_that_become_one_are_stored_once(db: str) -> None:
     text = "Pell and Osk bribe the Kite Gang."
     bribe = document("bribe-note", text, [("Pell", "pell"), ("Osk", "osk"), ("Kite Gang", "kite-gang")], [
         ("Pell and Osk bribe the Kite Gang", "pell", "finances", "kite-gang", None, "affirmed"),
         ("Pell and Osk bribe the Kite Gang", "osk", "finances", "kite-gang", None, "affirmed")])
-    with open_store(str(db_path)) as store:
+    with open_store(db) as store:
         ingest(store, pay())
         number = store.judge_merge("osk", "pell", who=WHO, why="one go-between")
         ingest(store, bribe)
-        assert claim_ends(db_path, "Pell and Osk") == [("osk", "finances", "kite-gang", None)]
+        assert claim_ends(db, "Pell and Osk") == [("osk", "finances", "kite-gang", None)]
         store.undo(number, who=WHO)
         # the claim that was stored goes back to the entity it was extracted for
-        assert claim_ends(db_path, "Pell and Osk") == [("pell", "finances", "kite-gang", None)]
+        assert claim_ends(db, "Pell and Osk") == [("pell", "finances", "kite-gang", None)]
 
 
-def test_a_judgement_applies_to_a_store_opened_before_it(kite_store: Store, db_path: Path) -> None:
-    with open_store(str(db_path)) as ingesting:
+def test_a_judgement_applies_to_a_store_opened_before_it(kite_store: Store, db: str) -> None:
+    with open_store(db) as ingesting:
         assert ingesting.counts()["documents"] == 1
         ACTIONS["merge"](kite_store)
         ingest(ingesting, later())
-    assert set(mention_entities(db_path, "Kite Gang")) == {"red-kite-brotherhood"}
+    assert set(mention_entities(db, "Kite Gang")) == {"red-kite-brotherhood"}
 
 
 # --- split ---------------------------------------------------------------------------------------
 def test_split_moves_the_mentions_that_read_the_alias_and_the_claims_they_carry(
-    kite_store: Store, db_path: Path
+    kite_store: Store, db: str
 ) -> None:
     number = ACTIONS["split"](kite_store)
     assert counts(kite_store, number) == {"mentions": 1, "claims": 1, "claims_removed": 0}
-    assert mention_entities(db_path, "Tolan Shipping") == ["tolan-shipping"]
-    assert mention_entities(db_path, "Marek Tolan") == ["marek-tolan"]
-    assert claim_ends(db_path, "Tolan Shipping") == [("tolan-shipping", "finances", "kite-gang", None)]
-    assert claim_ends(db_path, "The Korvian Navy protects") == [
+    assert mention_entities(db, "Tolan Shipping") == ["tolan-shipping"]
+    assert mention_entities(db, "Marek Tolan") == ["marek-tolan"]
+    assert claim_ends(db, "Tolan Shipping") == [("tolan-shipping", "finances", "kite-gang", None)]
+    assert claim_ends(db, "The Korvian Navy protects") == [
         ("korvian-navy", "supports", "red-kite-brotherhood", "marek-tolan")]
     shipping = kite_store.entity_show("tolan-shipping")
     assert (shipping["name"], shipping["type"], shipping["provisional"]) == (
@@ -276,14 +270,14 @@ def test_split_moves_the_mentions_that_read_the_alias_and_the_claims_they_carry(
 
 
 def test_split_then_a_later_ingest_sends_the_alias_to_the_new_entity(
-    kite_store: Store, db_path: Path
+    kite_store: Store, db: str
 ) -> None:
     ACTIONS["split"](kite_store)
     ingest(kite_store, later())
-    assert mention_entities(db_path, "Tolan Shipping") == ["tolan-shipping", "tolan-shipping"]
-    assert claim_ends(db_path, "Tolan Shipping denied") == [
+    assert mention_entities(db, "Tolan Shipping") == ["tolan-shipping", "tolan-shipping"]
+    assert claim_ends(db, "Tolan Shipping denied") == [
         ("tolan-shipping", "linked_to", "kite-gang", None)]
-    assert claim_ends(db_path, "the Kite Gang pays") == [
+    assert claim_ends(db, "the Kite Gang pays") == [
         ("kite-gang", "finances", "korvian-navy", "marek-tolan")]
     assert kite_store.match_entities("Tolan Shipping") == ["tolan-shipping"]
 
@@ -295,14 +289,14 @@ def test_split_type_defaults_to_the_source_type(kite_store: Store) -> None:
 
 
 def test_an_undone_split_leaves_an_entity_it_created_that_an_ingest_brought_too(
-    kite_store: Store, db_path: Path
+    kite_store: Store, db: str
 ) -> None:
     number = ACTIONS["split"](kite_store)
     ingest(kite_store, document("firm-note", "Tolan Shipping Ltd owns ships.",
                                 [("Tolan Shipping Ltd", "tolan-shipping")], []))
     kite_store.undo(number, who=WHO)
-    assert mention_entities(db_path, "Tolan Shipping") == ["marek-tolan"]
-    assert mention_entities(db_path, "Tolan Shipping Ltd") == ["tolan-shipping"]
+    assert mention_entities(db, "Tolan Shipping") == ["marek-tolan"]
+    assert mention_entities(db, "Tolan Shipping Ltd") == ["tolan-shipping"]
 
 
 # --- names, types, aliases -----------------------------------------------------------------------
@@ -326,15 +320,15 @@ def test_removed_alias_stays_removed_after_a_later_ingest(kite_store: Store) -> 
     assert shown["mentions"] == 4  # mentions stay where they are
 
 
-def test_alias_add_moves_other_entities_mentions_and_later_ones(kite_store: Store, db_path: Path) -> None:
+def test_alias_add_moves_other_entities_mentions_and_later_ones(kite_store: Store, db: str) -> None:
     number = ACTIONS["alias_add"](kite_store)
     payload = kite_store.judgement(number)["payload"]
     assert (payload["counts"], payload["from"]) == (
         {"mentions": 3, "claims": 1, "claims_removed": 2}, ["kite-gang"])
     assert kite_store.match_entities("Kite Gang") == ["red-kite-brotherhood"]
     ingest(kite_store, later())
-    assert set(mention_entities(db_path, "Kite Gang")) == {"red-kite-brotherhood"}
-    assert claim_ends(db_path, "the Kite Gang pays") == [
+    assert set(mention_entities(db, "Kite Gang")) == {"red-kite-brotherhood"}
+    assert claim_ends(db, "the Kite Gang pays") == [
         ("red-kite-brotherhood", "finances", "korvian-navy", "marek-tolan")]
     assert kite_store.entity_show("kite-gang")["mentions"] == 0
 
@@ -352,8 +346,8 @@ def test_alias_add_lifts_an_earlier_removal(kite_store: Store) -> None:
 
 
 # --- undo order and errors -----------------------------------------------------------------------
-def test_later_judgements_on_the_same_thing_are_undone_first(kite_store: Store, db_path: Path) -> None:
-    before = dump(db_path)
+def test_later_judgements_on_the_same_thing_are_undone_first(kite_store: Store, db: str) -> None:
+    before = dump(db)
     renamed = ACTIONS["rename"](kite_store)
     retyped = kite_store.retype("red-kite-brotherhood", "armed_group", who=WHO)
     renamed_again = kite_store.rename("red-kite-brotherhood", "The Kites", who=WHO)
@@ -363,7 +357,7 @@ def test_later_judgements_on_the_same_thing_are_undone_first(kite_store: Store, 
     kite_store.undo(retyped, who=WHO)  # another attribute: no need to wait
     kite_store.undo(renamed_again, who=WHO)
     kite_store.undo(renamed, who=WHO)
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
 def test_a_split_waits_for_judgements_on_the_entity_it_created(kite_store: Store) -> None:
@@ -397,8 +391,8 @@ def test_undo_errors(kite_store: Store) -> None:
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_unknown_entities_are_e204_and_change_nothing(kite_store: Store, db_path: Path, action: str) -> None:
-    before = dump(db_path)
+def test_unknown_entities_are_e204_and_change_nothing(kite_store: Store, db: str, action: str) -> None:
+    before = dump(db)
     acts: dict[str, Act] = {
         "merge": lambda s: s.judge_merge("red-kite-brotherhood", "nobody", who=WHO, why="x"),
         "split": lambda s: s.split("nobody", "Tolan Shipping", "tolan-shipping", "T", who=WHO, why="x"),
@@ -408,7 +402,7 @@ def test_unknown_entities_are_e204_and_change_nothing(kite_store: Store, db_path
         "alias_remove": lambda s: s.alias_remove("nobody", "N", who=WHO),
     }
     assert code_of(lambda: acts[action](kite_store)) is Code.UNKNOWN_ENTITY
-    assert dump(db_path) == before and kite_store.judgements() == []
+    assert dump(db) == before and kite_store.judgements() == []
 
 
 @pytest.mark.parametrize(("act", "says"), [
@@ -431,13 +425,13 @@ def test_unknown_entities_are_e204_and_change_nothing(kite_store: Store, db_path
     (lambda s: s.alias_add("kite-gang", "...", who=WHO), "is no name"),
 ])
 def test_judgements_that_cannot_apply_are_e205_and_change_nothing(
-    kite_store: Store, db_path: Path, act: Act, says: str
+    kite_store: Store, db: str, act: Act, says: str
 ) -> None:
-    before = dump(db_path)
+    before = dump(db)
     with pytest.raises(StoreError) as caught:
         act(kite_store)
     assert caught.value.code is Code.BAD_JUDGEMENT and says in caught.value.message
-    assert dump(db_path) == before and kite_store.judgements() == []
+    assert dump(db) == before and kite_store.judgements() == []
 
 
 def test_adding_an_alias_twice_is_refused(kite_store: Store) -> None:

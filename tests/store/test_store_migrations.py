@@ -1,4 +1,7 @@
-"""Opening databases: new, old, newer, foreign; where the database is; the SQLite settings."""
+"""Opening SQLite databases: new, old, newer, foreign; where the database is; the SQLite settings.
+
+SQLite only (files, sqlite_master, ATTACH, pragmas); test_store_backends.py runs the same cases
+through SQLAlchemy on every backend."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ OUR_TABLES = V1_TABLES | {"judgements", "redirects", "blocked_aliases", "alias_a
 OUR_TABLES |= {name + part for name in ("documents_fts", "claims_fts")
                for part in ("", "_data", "_idx", "_docsize", "_config")}
 NEXT = CURRENT_VERSION + 1
+pytestmark = pytest.mark.sqlite_only
 
 
 def tables(db_path: Path) -> set[str]:

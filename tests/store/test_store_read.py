@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from store_builders import DRAVIA_TEXT, HERON_TEXT, dravia, heron
 
@@ -94,10 +92,10 @@ def test_claims_order_and_limit(filled: Store) -> None:
     assert filled.claims(limit=2) == every[:2]
 
 
-def test_reopening_keeps_everything(filled: Store, db_path: Path) -> None:
+def test_reopening_keeps_everything(filled: Store, db: str) -> None:
     before = (filled.counts(), filled.claims(), filled.entities())
     filled.close()
-    with open_store(str(db_path)) as again:
+    with open_store(db) as again:
         assert (again.counts(), again.claims(), again.entities()) == before
         assert again.add_document(*heron())[0] == "duplicate"
 

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 from store_builders import HERON_TEXT, claim, dravia, heron, plain
 
+from backends import execute, raw
 from claimgraph.errors import Code, StoreError
 from claimgraph.model import Article, Entity, Extraction
 from claimgraph.store import FAILED_ID, Store, open_store
 
 EMPTY = {"documents": 0, "documents_ok": 0, "documents_skipped": 0, "entities": 0, "claims": 0, "mentions": 0}
-
-
-def raw(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    """Read the file with plain sqlite3, independently of the Store under test."""
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def with_bad_subject(article: Article, extraction: Extraction) -> tuple[Article, Extraction]:
@@ -35,17 +28,17 @@ def with_bad_polarity(article: Article, extraction: Extraction) -> tuple[Article
     return article, replace(extraction, claims=[*extraction.claims, bad])
 
 
-def test_add_document_writes_document_entities_mentions_claims(store: Store, db_path: Path) -> None:
+def test_add_document_writes_document_entities_mentions_claims(store: Store, db: str) -> None:
     article, extraction = heron()
     outcome, doc_id = store.add_document(article, extraction, extractor_version="rules-1")
     assert outcome == "new" and doc_id > 0
     assert store.counts() == {"documents": 1, "documents_ok": 1, "documents_skipped": 0,
                               "entities": 5, "claims": 3, "mentions": 6}
-    assert raw(db_path, "SELECT doc_key, hash, status, extractor_version, outlet FROM documents") == [
+    assert raw(db, "SELECT doc_key, hash, status, extractor_version, outlet FROM documents") == [
         ("heron-report", article.hash, "ok", "rules-1", "Example Courier")]
-    stored = raw(db_path, "SELECT start_offset, end_offset, text FROM mentions ORDER BY id")
+    stored = raw(db, "SELECT start_offset, end_offset, text FROM mentions ORDER BY id")
     assert all(HERON_TEXT[start:end] == text for start, end, text in stored)  # type: ignore[index]
-    assert raw(db_path, "SELECT count(*) FROM claims WHERE speaker_id IS NULL") == [(1,)]
+    assert raw(db, "SELECT count(*) FROM claims WHERE speaker_id IS NULL") == [(1,)]
 
 
 def test_same_text_in_other_whitespace_is_a_duplicate_and_writes_nothing(store: Store) -> None:
@@ -103,7 +96,7 @@ def test_batch_detects_duplicates_inside_it_and_in_the_database(store: Store) ->
 
 
 def test_batch_item_with_unknown_entity_fails_alone(
-    store: Store, db_path: Path, caplog: pytest.LogCaptureFixture
+    store: Store, db: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     bad_article, bad_extraction = with_bad_subject(*plain(2, entity_prefix="only-in-bad"))
     items = [(*plain(1), "ok"), (bad_article, bad_extraction, "ok"), (*heron(), "ok")]
@@ -115,12 +108,12 @@ def test_batch_item_with_unknown_entity_fails_alone(
     assert results[1][0].startswith("failed: ") and "nobody-defines-this" in results[1][0]
     assert results[1][1] == FAILED_ID
     assert not store.has_hash(bad_article.hash)
-    assert raw(db_path, "SELECT count(*) FROM entities WHERE id LIKE 'only-in-bad%'") == [(0,)]
+    assert raw(db, "SELECT count(*) FROM entities WHERE id LIKE 'only-in-bad%'") == [(0,)]
     assert store.counts()["documents"] == 2 and store.counts()["claims"] == 4
 
 
 def test_batch_item_with_database_error_falls_back_to_one_by_one(
-    store: Store, db_path: Path, caplog: pytest.LogCaptureFixture
+    store: Store, db: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     bad_article, bad_extraction = with_bad_polarity(*plain(2, entity_prefix="only-in-bad"))
     items = [(*plain(1), "ok"), (bad_article, bad_extraction, "ok"), (*heron(), "ok"), (*plain(1), "ok")]
@@ -128,10 +121,10 @@ def test_batch_item_with_database_error_falls_back_to_one_by_one(
         results = store.add_documents(items, "rules-1")
     assert any("one by one" in message for message in caplog.messages)
     assert [outcome for outcome, _ in results][::2] == ["new", "new"]
-    assert results[1][0].startswith("failed: ") and "CHECK" in results[1][0]
+    assert results[1][0].startswith("failed: ") and "CHECK" in results[1][0].upper()
     assert results[3] == ("duplicate", results[0][1])
     assert not store.has_hash(bad_article.hash)
-    assert raw(db_path, "SELECT count(*) FROM entities WHERE id LIKE 'only-in-bad%'") == [(0,)]
+    assert raw(db, "SELECT count(*) FROM entities WHERE id LIKE 'only-in-bad%'") == [(0,)]
     assert store.counts() == {"documents": 2, "documents_ok": 2, "documents_skipped": 0,
                               "entities": 7, "claims": 4, "mentions": 8}
 
@@ -145,10 +138,10 @@ def test_batch_mixes_statuses_and_empty_batch(store: Store) -> None:
     assert store.add_documents([], "rules-1") == []
 
 
-def test_entity_upsert_keeps_name_and_type_but_fills_gaps(store: Store, db_path: Path) -> None:
+def test_entity_upsert_keeps_name_and_type_but_fills_gaps(store: Store, db: str) -> None:
     store.add_document(*heron())
     store.add_document(*dravia())
-    row = raw(db_path, "SELECT name, type, country, wikidata, provisional FROM entities "
+    row = raw(db, "SELECT name, type, country, wikidata, provisional FROM entities "
                        "WHERE id = 'blue-heron-syndicate'")
     # dravia() calls it "Blue Heron Cartel", an armed_group, and knows it (not provisional).
     assert row == [("Blue Heron Syndicate", "criminal_group", "OS", "Q999999001", 0)]
@@ -156,15 +149,14 @@ def test_entity_upsert_keeps_name_and_type_but_fills_gaps(store: Store, db_path:
     assert store.match_entities("Blue Heron Cartel") == ["blue-heron-syndicate"]
 
 
-def test_analyst_curation_survives_later_ingests(store: Store, db_path: Path) -> None:
+def test_analyst_curation_survives_later_ingests(store: Store, db: str) -> None:
     store.add_document(*heron())
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE entities SET name = 'Blue Heron Network', type = 'armed_group' "
-                     "WHERE id = 'blue-heron-syndicate'")
+    execute(db, "UPDATE entities SET name = 'Blue Heron Network', type = 'armed_group' "
+                "WHERE id = 'blue-heron-syndicate'")
     store.add_document(*dravia())  # the same Store: its cache must not matter
-    with open_store(str(db_path)) as fresh:  # a new Store: the SQL itself must not overwrite
+    with open_store(db) as fresh:  # a new Store: the SQL itself must not overwrite
         fresh.add_document(*heron(HERON_TEXT + " A later edition."))
-    assert raw(db_path, "SELECT name, type FROM entities WHERE id = 'blue-heron-syndicate'") == [
+    assert raw(db, "SELECT name, type FROM entities WHERE id = 'blue-heron-syndicate'") == [
         ("Blue Heron Network", "armed_group")]
 
 
@@ -185,14 +177,14 @@ def test_claims_differing_only_by_speaker_are_both_kept(store: Store) -> None:
     assert store.counts()["claims"] == 3
 
 
-def test_same_doc_id_for_different_texts_keeps_both(store: Store, db_path: Path) -> None:
+def test_same_doc_id_for_different_texts_keeps_both(store: Store, db: str) -> None:
     a = Article(text="First text about Group 1.", source="a/report.txt", doc_id="report")
     b = Article(text="Another text about Group 2.", source="b/report.txt", doc_id="report")
     c = Article(text="A third text about Group 3.", source="c/report.txt", doc_id="report")
     store.add_document(a, None)
     results = store.add_documents([(b, None, "ok"), (c, None, "ok")], "rules-1")
     assert [outcome for outcome, _ in results] == ["new", "new"]
-    keys = {key for (key,) in raw(db_path, "SELECT doc_key FROM documents")}
+    keys = {key for (key,) in raw(db, "SELECT doc_key FROM documents")}
     assert keys == {"report", f"report-{b.hash[:8]}", f"report-{c.hash[:8]}"}
 
 
@@ -202,20 +194,19 @@ def test_coreference_texts_do_not_become_aliases(store: Store) -> None:
     assert store.match_entities("Blue Heron Cartel") == ["blue-heron-syndicate"]
 
 
-def test_provisional_entity_stays_provisional_until_known(store: Store, db_path: Path) -> None:
+def test_provisional_entity_stays_provisional_until_known(store: Store, db: str) -> None:
     store.add_document(*heron())
-    assert raw(db_path, "SELECT provisional FROM entities WHERE id = 'blue-heron-syndicate'") == [(1,)]
-    assert raw(db_path, "SELECT provisional FROM entities WHERE id = 'osmania'") == [(0,)]
+    assert raw(db, "SELECT provisional FROM entities WHERE id = 'blue-heron-syndicate'") == [(1,)]
+    assert raw(db, "SELECT provisional FROM entities WHERE id = 'osmania'") == [(0,)]
     store.add_document(*dravia())
-    assert raw(db_path, "SELECT provisional FROM entities WHERE id = 'blue-heron-syndicate'") == [(0,)]
+    assert raw(db, "SELECT provisional FROM entities WHERE id = 'blue-heron-syndicate'") == [(0,)]
 
 
-def test_stale_entity_cache_does_not_fail_a_write(store: Store, db_path: Path) -> None:
+def test_stale_entity_cache_does_not_fail_a_write(store: Store, db: str) -> None:
     store.add_document(*heron())
     # Another process empties the database behind this Store's back.
-    with sqlite3.connect(db_path) as conn:
-        for table in ("claims", "mentions", "aliases", "documents", "entities"):
-            conn.execute(f"DELETE FROM {table}")
+    tables = ("claims", "mentions", "aliases", "documents", "entities")
+    execute(db, *(f"DELETE FROM {table}" for table in tables))
     # The cache believes the entities exist; the foreign keys say otherwise; the write must still work.
     assert store.add_document(*heron(HERON_TEXT + " Updated."))[0] == "new"
     assert store.counts()["entities"] == 5
@@ -244,14 +235,14 @@ def test_claim_may_refer_to_an_entity_stored_earlier(store: Store) -> None:
     assert store.counts()["claims"] == 4
 
 
-def test_two_stores_writing_at_once_lose_nothing(db_path: Path) -> None:
-    with open_store(str(db_path)):
+def test_two_stores_writing_at_once_lose_nothing(db: str) -> None:
+    with open_store(db):
         pass  # create the schema once, before the writers race
     errors: list[BaseException] = []
 
     def ingest(offset: int) -> None:
         try:
-            with open_store(str(db_path)) as own:
+            with open_store(db) as own:
                 for n in range(offset, offset + 15):
                     own.add_document(*plain(n))
         except BaseException as exc:  # surfaced in the main thread below
@@ -263,4 +254,4 @@ def test_two_stores_writing_at_once_lose_nothing(db_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert raw(db_path, "SELECT count(*) FROM documents") == [(30,)]
+    assert raw(db, "SELECT count(*) FROM documents") == [(30,)]

@@ -41,6 +41,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from claimgraph.analyse.config import AnalysisConfig, load
 from claimgraph.ontology import RELATIONS
 from claimgraph.ontology import STATUSES as STATUSES  # part of this module's interface
+from claimgraph.store.contention import LINK_CACHE_LOCK, lock_keys
 from claimgraph.store.engine import read_transaction, write_transaction
 from claimgraph.store.schema import claims, document_copies, documents, entities, judgements, link_cache, meta
 
@@ -522,7 +523,7 @@ def _ensure_cache(store: Store, config: AnalysisConfig) -> None:
         state = _store_state(conn, config)
         current = conn.execute(select(meta.c.value).where(meta.c.key == _CACHE_KEY)).scalar()
     if current != state:
-        refresh_cache(store, config, state)
+        refresh_cache(store, config, state, if_stale=True)
 
 
 def _cache_where(store: Store, conn: Connection, entity: str | None, relation: str | None,
@@ -571,8 +572,10 @@ def _cached_links(texts: Sequence[str]) -> list[Link]:
             gc.enable()
 
 
-def refresh_cache(store: Store, config: AnalysisConfig | None = None, state: str | None = None) -> int:
-    """Recompute the whole plain assessment into the link cache; returns the number of links."""
+def refresh_cache(store: Store, config: AnalysisConfig | None = None, state: str | None = None,
+                  if_stale: bool = False) -> int:
+    """Recompute the whole plain assessment into the link cache; returns the number of links. With
+    `if_stale`, a cache another process has meanwhile stored for `state` is left as it is."""
     config = config or load()
     if state is None:
         with _connect(store) as conn:
@@ -583,6 +586,11 @@ def refresh_cache(store: Store, config: AnalysisConfig | None = None, state: str
              "status": link.status, "link": orjson.dumps(link).decode("utf-8")}
             for rank, link in enumerate(links)]
     with write_transaction(store.engine) as conn:
+        # Two processes refreshing at once on PostgreSQL: the second waits, then finds it done (its
+        # DELETE would not see the first one's new rows, and the cache would hold every link twice).
+        lock_keys(conn, LINK_CACHE_LOCK, [_CACHE_KEY])
+        if if_stale and conn.execute(select(meta.c.value).where(meta.c.key == _CACHE_KEY)).scalar() == state:
+            return len(links)
         conn.execute(delete(link_cache))
         for start in range(0, len(rows), 5_000):
             conn.execute(insert(link_cache), rows[start:start + 5_000])

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimgraph.analyse.links import _connect, _from_clause, _names, _origin
+from claimgraph.store.engine import unstorable
 from claimgraph.store.schema import claims, document_copies, documents
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ def speaker_profile(store: Store, name: str) -> dict[str, Any] | None:
 
 def outlets_named(conn: Connection, name: str) -> list[str]:
     """The stored outlet names that read as `name` (case-insensitive)."""
+    if unstorable(name):
+        return []
     same = func.lower(documents.c.outlet) == name.strip().lower()
     query = select(documents.c.outlet).where(same).distinct()
     return sorted(conn.execute(query).scalars())

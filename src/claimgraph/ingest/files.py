@@ -14,15 +14,17 @@ from claimgraph.ingest.jsonl import iter_jsonl
 from claimgraph.ingest.options import Options
 from claimgraph.ingest.outcome import Failure, Outcome, article, guarded
 from claimgraph.ingest.text import check_content, plain_text, read_file
+from claimgraph.ingest.warc import iter_warc
 
 KINDS = {
     ".txt": "text", ".md": "text",
     ".html": "html", ".htm": "html",
     ".jsonl": "jsonl",
     ".xml": "xml", ".rss": "feed", ".atom": "feed",
+    ".warc": "warc", ".warc.gz": "warc",
 }
 FALLBACK_CODES = {"text": Code.UNSUPPORTED_FILE, "html": Code.NO_TEXT, "jsonl": Code.BAD_RECORD,
-                  "xml": Code.UNSUPPORTED_FILE, "feed": Code.BAD_FEED}
+                  "xml": Code.UNSUPPORTED_FILE, "feed": Code.BAD_FEED, "warc": Code.BAD_WARC}
 
 
 def iter_path(name: str, options: Options) -> Iterator[Outcome]:
@@ -41,10 +43,16 @@ def iter_path(name: str, options: Options) -> Iterator[Outcome]:
             yield from iter_file(item, options) if isinstance(item, Path) else [item]
     elif not stat.S_ISREG(mode):
         yield Failure(name, IngestError(Code.UNSUPPORTED_FILE, "not a regular file"))
-    elif path.suffix.lower() not in KINDS:
+    elif file_suffix(path) not in KINDS:
         yield Failure(name, IngestError(Code.UNSUPPORTED_FILE, unsupported_reason(path)))
     else:
         yield from iter_file(path, options)
+
+
+def file_suffix(path: Path) -> str:
+    """The extension that names a file's kind: ".warc.gz" for gzipped WARC files, else the last one."""
+    name = path.name.lower()
+    return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
 
 
 def not_found_reason(name: str) -> str:
@@ -77,12 +85,12 @@ def walk(folder: Path) -> Iterator[Path | Failure]:
         path = folder / entry.name
         if entry.is_dir(follow_symlinks=False):
             yield from walk(path)
-        elif entry.is_file() and path.suffix.lower() in KINDS:
+        elif entry.is_file() and file_suffix(path) in KINDS:
             yield path
 
 
 def iter_file(path: Path, options: Options) -> Iterator[Outcome]:
-    kind = KINDS[path.suffix.lower()]
+    kind = KINDS[file_suffix(path)]
     yield from guarded(str(path), read_by_kind(path, kind, options), FALLBACK_CODES[kind])
 
 
@@ -92,13 +100,20 @@ def read_by_kind(path: Path, kind: str, options: Options) -> Iterator[Outcome]:
     if kind == "jsonl":
         yield from iter_jsonl(path, options)
         return
-    raw = read_file(path, options.max_bytes)
+    if kind == "warc":  # read record by record: WARC files are often a gigabyte
+        yield from iter_warc(path, options)
+        return
+    yield from items_from_bytes(read_file(path, options.max_bytes), kind, source, path.stem, options)
+
+
+def items_from_bytes(raw: bytes, kind: str, source: str, doc_id: str, options: Options) -> Iterator[Outcome]:
+    """A text, HTML or feed file's items from its bytes (the Spark engine reads the files itself)."""
     if kind == "text":
-        yield article(plain_text(raw), source, doc_id=path.stem)
+        yield article(plain_text(raw), source, doc_id=doc_id)
         return
     check_content(raw)
     if kind == "html":
-        yield article_from_html(raw, source=source, doc_id=path.stem)
+        yield article_from_html(raw, source=source, doc_id=doc_id)
     else:
         # a .xml file may be any XML at all, so not being a feed makes it unsupported, not broken
         not_feed = Code.UNSUPPORTED_FILE if kind == "xml" else Code.BAD_FEED

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, func, or_, select, update
 
 from claimgraph.store import judge
 from claimgraph.store import undo as undoing
+from claimgraph.store.contention import CURATION_KEY, CURATION_LOCK, lock_keys
 from claimgraph.store.engine import read_transaction, write_transaction
 from claimgraph.store.rows import Pending
 from claimgraph.store.rules import Rules
@@ -62,6 +63,7 @@ class Curation:
                apply: Apply) -> int:
         now = datetime.now(UTC)
         with write_transaction(self._engine) as conn:
+            lock_keys(conn, CURATION_LOCK, [CURATION_KEY])  # alone: no write in flight, no other judgement
             stmt = judgements.insert().values(action=action, entity_id=entity_id, target_id=target_id,
                                               who=who, why=why.strip(), created_at=now)
             number = int(conn.execute(stmt.returning(judgements.c.id)).scalar_one())
@@ -107,6 +109,7 @@ class Curation:
     def undo(self, judgement_id: int, *, who: str, why: str = "", action: str | None = None) -> int:
         """Reverse a judgement exactly; `action` refuses any other kind (as `unmerge` does)."""
         with write_transaction(self._engine) as conn:
+            lock_keys(conn, CURATION_LOCK, [CURATION_KEY])
             found = undoing.load(conn, judgement_id)
             if action is not None and found["action"] != action:
                 raise judge.bad(f"judgement {judgement_id} ({found['action']}) is not a {action}: "

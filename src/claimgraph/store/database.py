@@ -16,8 +16,9 @@ from claimgraph.errors import Code, StoreError
 from claimgraph.model import Article, Extraction
 from claimgraph.names import normalise_name
 from claimgraph.store import migrations, rows
+from claimgraph.store.contention import CURATION_KEY, CURATION_LOCK, DOCUMENT_LOCKS, lock_keys, retrying
 from claimgraph.store.curation import Curation
-from claimgraph.store.engine import make_engine, read_transaction, write_transaction
+from claimgraph.store.engine import make_engine, read_transaction, unstorable, write_transaction
 from claimgraph.store.reads import Reads
 from claimgraph.store.rows import Doc, Pending
 from claimgraph.store.rules import Rules, write_mentions_and_claims
@@ -76,7 +77,7 @@ _NOT_MERGED = entities.c.id.not_in(select(redirects.c.from_id))
 
 
 class Store(Curation, Reads):
-    """A claim graph in a SQL database (SQLite now, PostgreSQL later)."""
+    """A claim graph in a SQL database: a SQLite file or a PostgreSQL server."""
 
     url: str
 
@@ -177,7 +178,13 @@ class Store(Curation, Reads):
         return self._write(docs, extractor_version)
 
     def _write(self, docs: list[Doc], extractor_version: str) -> list[Result]:
-        """All of `docs` in one transaction; the cache learns what it wrote only once committed."""
+        """All of `docs` in one transaction, run again when another writer got in the way (on
+        PostgreSQL a document it committed meanwhile is then read back as a duplicate)."""
+        return retrying(lambda: self._write_once(docs, extractor_version),
+                        f"storing {len(docs)} document{'' if len(docs) == 1 else 's'}", unique=True)
+
+    def _write_once(self, docs: list[Doc], extractor_version: str) -> list[Result]:
+        """One transaction; the cache learns what it wrote only once committed."""
         pending = Pending()
         with write_transaction(self._engine) as conn:
             results = _Writer(conn, self._known, pending, extractor_version).write(docs)
@@ -198,6 +205,8 @@ class Store(Curation, Reads):
     @staticmethod
     def match_in(conn: Connection, name: str) -> list[str]:
         """match_entities inside a caller's transaction."""
+        if unstorable(name):
+            return []
         # An exact id names one entity, even when it also reads as another entity's alias.
         found = conn.execute(select(entities.c.id).where(entities.c.id == name.strip())).scalars().all()
         if not found:
@@ -345,6 +354,10 @@ class _Writer:
 
     def write(self, docs: list[Doc]) -> list[Result]:
         """Documents first (for their ids), then entities, aliases, mentions, claims, each in bulk."""
+        # A judgement in progress finishes first: the rules read below are then its rules.
+        lock_keys(self.conn, CURATION_LOCK, [CURATION_KEY], shared=True)
+        # Before looking: a writer with the same text then waits here and finds this one's committed.
+        lock_keys(self.conn, DOCUMENT_LOCKS, sorted({d.hash for d in docs}))
         existing = _lookup(self.conn, documents.c.hash, [d.hash for d in docs])
         taken_keys = set(_lookup(self.conn, documents.c.doc_key, [d.article.doc_id for d in docs]))
         missing = self._missing_references(docs)
@@ -403,11 +416,15 @@ class _Writer:
 
     def _write_graph(self, stored: list[tuple[int, Doc]]) -> None:
         docs = [doc for _, doc in stored]
-        upsert(self.conn, entities, rows.entity_rows(docs, self.known, self.pending, self.now), ["id"],
-               _update_entity)
+        # Entities and aliases go in key order, so that writers on PostgreSQL that share keys wait for
+        # each other in one order (two orders would deadlock).
+        entity_values = rows.entity_rows(docs, self.known, self.pending, self.now)
+        upsert(self.conn, entities, sorted(entity_values, key=lambda row: row["id"]), ["id"], _update_entity)
         # Read inside this transaction, so a judgement committed meanwhile applies to this batch.
         rules = Rules.load(self.conn)
-        insert_ignore(self.conn, aliases, rules.aliases(rows.alias_rows(docs, self.known, self.pending)),
+        alias_values = rules.aliases(rows.alias_rows(docs, self.known, self.pending))
+        insert_ignore(self.conn, aliases, sorted(alias_values, key=lambda row: (row["entity_id"],
+                                                                                row["normalised"])),
                       ["entity_id", "normalised"])
         mention_values = [row for doc_id, doc in stored for row in rows.mention_rows(doc_id, doc)]
         claim_values = [row for doc_id, doc in stored for row in rows.claim_rows(doc_id, doc, self.version)]

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from claimgraph.errors import Code, StoreError
 from claimgraph.store import schema
+from claimgraph.store.contention import MIGRATION_LOCK, lock_keys
 from claimgraph.store.engine import read_transaction, write_transaction
 
 log = logging.getLogger("claimgraph.store")
@@ -154,5 +155,8 @@ def ensure_schema(engine: Engine, steps: Sequence[Migration] = MIGRATIONS) -> in
     if found is not None and found > target:
         raise _too_new(found, target)
     with write_transaction(engine) as conn:
-        # Read again under the lock: another process may have created or migrated it meanwhile.
+        # SQLite's writer holds the whole file; PostgreSQL's DDL takes no lock that would keep a second
+        # migrating process out, so it waits here, then reads again: another process may have created
+        # or migrated the database meanwhile.
+        lock_keys(conn, MIGRATION_LOCK, ["schema"])
         return _upgrade(conn, read_version(conn), steps)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from claimgraph.store.engine import read_transaction
+from claimgraph.store.engine import read_transaction, unstorable
 from claimgraph.store.schema import claims, document_copies, documents, entities, mentions
 
 _origin = documents.alias("story_origin")
@@ -41,6 +41,8 @@ class Reads:
         """(how many, one page of them): stored documents, newest published first, undated ones
         last (newest stored first). The dated and the undated are two queries, so each walks an
         index in order instead of sorting every document."""
+        if unstorable(outlet):
+            return 0, []
         where = [documents.c.outlet == outlet] if outlet is not None else []
         dated = [*where, documents.c.published.is_not(None)]
         undated = [*where, documents.c.published.is_(None)]
@@ -62,10 +64,12 @@ class Reads:
 
     def document(self, key: str) -> dict[str, Any] | None:
         """One document by its key (or its numeric id) with its text, mentions, claims and story."""
+        if unstorable(key):
+            return None
         with read_transaction(self._engine) as conn:
             row = conn.execute(_listing().add_columns(documents.c.text, documents.c.source)
                                .where(documents.c.doc_key == key)).first()
-            if row is None and _is_id(key):
+            if row is None and _is_id(key, conn.dialect.name):
                 row = conn.execute(_listing().add_columns(documents.c.text, documents.c.source)
                                    .where(documents.c.id == int(key))).first()
             if row is None:
@@ -92,9 +96,11 @@ class Reads:
         return found
 
 
-def _is_id(key: str) -> bool:
-    """Whether `key` reads as a document id: ASCII digits ("²".isdigit() too) within SQLite's INTEGER."""
-    return key.isascii() and key.isdigit() and int(key) < 2 ** 63
+def _is_id(key: str, dialect: str = "sqlite") -> bool:
+    """Whether `key` reads as a document id: ASCII digits ("²".isdigit() too) within the id column's
+    range (SQLite's INTEGER is 64 bits, PostgreSQL's 32)."""
+    bound = 2 ** 63 if dialect == "sqlite" else 2 ** 31
+    return key.isascii() and key.isdigit() and int(key) < bound
 
 
 def _mentions(conn: Connection, doc_id: int) -> list[dict[str, Any]]:
@@ -126,7 +132,9 @@ def _story(conn: Connection, story_id: int | None) -> list[dict[str, Any]]:
         .join(document_copies, document_copies.c.document_id == documents.c.id)
         .outerjoin(_origin, _origin.c.id == document_copies.c.copy_of)
         .where(document_copies.c.story_id == story_id)
-        .order_by((document_copies.c.document_id != story_id), documents.c.published, documents.c.id)
+        # NULLS FIRST spelled out: SQLite's default for ascending order, PostgreSQL's is the opposite
+        .order_by((document_copies.c.document_id != story_id), documents.c.published.nulls_first(),
+                  documents.c.id)
     )
     rows = [dict(row._mapping) for row in conn.execute(query)]
     return rows if len(rows) > 1 else []

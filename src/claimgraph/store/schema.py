@@ -275,8 +275,9 @@ link_cache = Table(
 
 V4_TABLES = (link_cache,)
 
-# --- v5: full-text search (store/search.py: FTS5 tables and triggers, made outside this metadata) --
-# and two indexes for the web pages. The graph asks for the links among an actor's neighbours:
+# --- v5: full-text search (store/search.py: FTS5 tables and triggers on SQLite, GIN indexes on
+# expressions on PostgreSQL, made outside this metadata) and indexes for the web pages. The graph asks
+# for the links among an actor's neighbours:
 link_cache_pair_index = Index("ix_link_cache_pair", link_cache.c.subject_id, link_cache.c.object_id)
 # The overview's newest claims walk documents by publication date.
 documents_published_index = Index("ix_documents_published", documents.c.published)

@@ -1,9 +1,9 @@
 """Full-text search over documents (title and text) and claim evidence.
 
 On SQLite the index is FTS5: two external-content tables that read their text from `documents` and
-`claims`, kept in step by triggers, so no write path has to remember them (schema v5). Other
-databases fall back to a LIKE scan for now; PostgreSQL's own tsvector index will sit behind the same
-`search()` interface.
+`claims`, kept in step by triggers, so no write path has to remember them (schema v5). On PostgreSQL it
+is tsvector expressions with GIN indexes (search_pg.py). Any other database would fall back to a LIKE
+scan (kept here, and tested against FTS5).
 
 A user's query is never handed to the FTS5 parser as typed: it is cut into words and "quoted
 phrases", each quoted for FTS5, and all must match. Snippets come back as (text, is_hit) pieces, so
@@ -13,22 +13,24 @@ whoever shows them escapes the text and marks the hits without parsing any marku
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, func, or_, select, text
 
 from claimgraph.errors import ClaimgraphError, Code
+from claimgraph.store import search_pg
 from claimgraph.store.engine import read_transaction
 from claimgraph.store.schema import claims, documents
+from claimgraph.store.search_common import CLOSE as _CLOSE
+from claimgraph.store.search_common import OPEN as _OPEN
+from claimgraph.store.search_common import SNIPPET_WORDS, SearchResults, Snippet, claim_rows, split_marked
 
 if TYPE_CHECKING:
     from claimgraph.store import Store
 
-Snippet = list[tuple[str, bool]]
+__all__ = ["MAX_TERMS", "SearchResults", "Snippet", "create_index", "search", "snippet_of", "split_marked",
+           "terms"]
 MAX_TERMS = 16
-SNIPPET_WORDS = 24
-_OPEN, _CLOSE = "\x02", "\x03"  # hit markers FTS5 puts around matched words in a snippet
 _QUERY = re.compile(r'"([^"]*)"|(\w+)')
 _WORD = re.compile(r"\w+")
 
@@ -64,15 +66,8 @@ def create_index(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         for statement in SQLITE_DDL:
             conn.exec_driver_sql(statement)
-
-
-@dataclass
-class SearchResults:
-    query: str
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    claims: list[dict[str, Any]] = field(default_factory=list)
-    total_documents: int = 0
-    total_claims: int = 0
+    elif conn.dialect.name == "postgresql":
+        search_pg.create_index(conn)
 
 
 def terms(query: str) -> list[str]:
@@ -96,8 +91,8 @@ def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> Sea
     if not parts:
         raise ClaimgraphError(Code.BAD_REQUEST, "the search has no words: type at least one word")
     with read_transaction(store.engine) as conn:
-        run = _search_fts if conn.dialect.name == "sqlite" else _search_like
-        return run(conn, query, parts, limit, offset)
+        runs = {"sqlite": _search_fts, "postgresql": search_pg.search_pg}
+        return runs.get(conn.dialect.name, _search_like)(conn, query, parts, limit, offset)
 
 
 # --- SQLite: FTS5 --------------------------------------------------------------------------------
@@ -117,31 +112,11 @@ def _search_fts(conn: Connection, query: str, parts: list[str], limit: int, offs
         "(SELECT count(*) FROM claims_fts WHERE claims_fts MATCH :q)"), {"q": match}).one()
     found_docs = [{**_plain(row), "snippet": split_marked(row["snip"])} for row in doc_rows]
     snippets = {int(rowid): split_marked(snip) for rowid, snip in claim_ids}
-    return SearchResults(query, found_docs, _claim_rows(conn, snippets), int(totals[0]), int(totals[1]))
+    return SearchResults(query, found_docs, claim_rows(conn, snippets), int(totals[0]), int(totals[1]))
 
 
 def _plain(row: Any) -> dict[str, Any]:
     return {key: value for key, value in dict(row).items() if key != "snip"}
-
-
-def _claim_rows(conn: Connection, snippets: dict[int, Snippet]) -> list[dict[str, Any]]:
-    """The claims with these ids, in the order of `snippets`, as Store.claims() gives them."""
-    from claimgraph.store.database import claims_query
-
-    if not snippets:
-        return []
-    rows = {row.id: dict(row._mapping) for row in conn.execute(
-        claims_query().where(claims.c.id.in_(list(snippets))))}
-    return [{**rows[i], "snippet": snippet} for i, snippet in snippets.items() if i in rows]
-
-
-def split_marked(marked: str) -> Snippet:
-    """'a \\x02b\\x03 c' -> [('a ', False), ('b', True), (' c', False)]."""
-    pieces: Snippet = []
-    for i, chunk in enumerate(re.split(f"[{_OPEN}{_CLOSE}]", marked or "")):
-        if chunk:
-            pieces.append((chunk, i % 2 == 1))
-    return pieces
 
 
 # --- other databases: a LIKE scan ------------------------------------------------------------------
@@ -160,12 +135,12 @@ def _search_like(conn: Connection, query: str, parts: list[str], limit: int, off
     doc_rows = conn.execute(select(*doc_cols).where(doc_where).order_by(documents.c.id)
                             .limit(limit).offset(offset)).mappings().all()
     claim_where = _like_all(claims.c.evidence, parts)
-    claim_rows = conn.execute(claims_query().where(claim_where).limit(limit).offset(offset)).mappings().all()
+    claim_found = conn.execute(claims_query().where(claim_where).limit(limit).offset(offset)).mappings().all()
     total_docs = conn.execute(select(func.count()).select_from(documents).where(doc_where)).scalar_one()
     total_claims = conn.execute(select(func.count()).select_from(claims).where(claim_where)).scalar_one()
     found_docs = [{**{k: v for k, v in row.items() if k != "text"},
                    "snippet": snippet_of(row["text"], parts)} for row in doc_rows]
-    found_claims = [{**dict(row), "snippet": snippet_of(row["evidence"], parts)} for row in claim_rows]
+    found_claims = [{**dict(row), "snippet": snippet_of(row["evidence"], parts)} for row in claim_found]
     return SearchResults(query, found_docs, found_claims, int(total_docs), int(total_claims))
 
 
