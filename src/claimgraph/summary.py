@@ -100,4 +100,5 @@ def hints(entities: list[dict[str, Any]], by_type: Counter[str], by_relation: Co
     if by_relation:
         found.append(f"{me} claims --relation {by_relation.most_common(1)[0][0]}{db}")
     found.append(f"{me} claims --json{db} > claims.json")
+    found.append(f"{me} serve{db}")  # the web UI, at http://127.0.0.1:8080/
     return found

@@ -93,6 +93,7 @@ def test_summary(runner: CliRunner, ingested: Ingested) -> None:
     assert all(actor["type"] not in ("place", "activity") for actor in data["top_actors"])
     assert any(hint.startswith("claimgraph claims --entity ") for hint in data["next"])
     assert any(hint.startswith("claimgraph entities --type ") for hint in data["next"])
+    assert any(hint.startswith("claimgraph serve") for hint in data["next"])
     assert all(f"--db {ingested.db}" in hint for hint in data["next"])
     plain = runner.invoke(cli, ["summary", "--db", str(ingested.db)])
     assert plain.exit_code == 0
