@@ -8,15 +8,10 @@ Fixtures: `ui_base` (the server's base URL, one per test module and backend, wit
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
+from live_server import running
 
 from claimgraph.model import Article, Claim, Entity, Extraction, Mention
 from claimgraph.serve import create_app
@@ -85,31 +80,6 @@ def fill(db: str) -> None:
         for article, extraction in docs:
             store.add_document(article, extraction)
         update_copies(store)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running(app: FastAPI) -> Iterator[str]:
-    """`app` served by uvicorn on a free loopback port, for the duration of the block: its base URL."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 class Corpus:

@@ -3,15 +3,12 @@ loopback over a real SQLite store filled with hand-made records (invented actors
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from live_server import running
 from sqlalchemy import insert
 
 from claimgraph.model import Article, Claim, Entity, Extraction, Mention
@@ -76,12 +73,6 @@ def _fill(store: Store) -> dict[str, int]:
     return ids
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def ids(module_db: Callable[..., str]) -> Iterator[tuple[str, dict[str, int]]]:
     db = module_db("api")
@@ -91,21 +82,8 @@ def ids(module_db: Callable[..., str]) -> Iterator[tuple[str, dict[str, int]]]:
 
 @pytest.fixture(scope="module")
 def client(ids: tuple[str, dict[str, int]]) -> Iterator[httpx.Client]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ids[0]), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as opened:
-            yield opened
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with running(create_app(ids[0])) as url, httpx.Client(base_url=url, timeout=60) as opened:
+        yield opened
 
 
 def _error(response: httpx.Response, status: int, code: str) -> str:

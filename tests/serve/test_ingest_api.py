@@ -8,9 +8,7 @@ the real spaCy pipeline on an uploaded HTML page.
 from __future__ import annotations
 
 import os
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
+from live_server import free_port, running
 
 from backends import raw
 from claimgraph.model import Claim, Extraction
@@ -118,22 +116,6 @@ class Served:
     pages: _Pages
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(server: uvicorn.Server) -> threading.Thread:
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    return thread
-
-
 @pytest.fixture(scope="module")
 def served(module_db: Callable[..., str]) -> Iterator[Served]:
     db = module_db("ingest")
@@ -141,16 +123,12 @@ def served(module_db: Callable[..., str]) -> Iterator[Served]:
     app.state.allow_private = True  # the pages are on loopback; one test turns it off again
     pages = _Pages()
     threading.Thread(target=pages.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLAIMGRAPH_TOKEN", TOKEN)
-        thread = _start(server)
         try:
-            yield Served(f"http://127.0.0.1:{port}", app, db, pages)
+            with running(app) as url:
+                yield Served(url, app, db, pages)
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
             pages.shutdown()
             pages.server_close()
 
@@ -219,7 +197,7 @@ def test_private_urls_are_refused_unless_allowed(served: Served, client: httpx.C
 
 def test_url_failures(served: Served, client: httpx.Client) -> None:
     _error(client.post("/api/ingest", json={"url": served.pages.url("/missing")}, headers=AUTH), 502, "E113")
-    closed = f"http://127.0.0.1:{_free_port()}/"
+    closed = f"http://127.0.0.1:{free_port()}/"
     _error(client.post("/api/ingest", json={"url": closed}, headers=AUTH), 502, "E106")
 
 
