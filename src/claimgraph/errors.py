@@ -1,6 +1,6 @@
 """Every error a user can see has a stable code, so scripts and docs can refer to it.
 
-Ranges: E1xx ingest, E2xx store, E3xx extraction and models, E4xx usage.
+Ranges: E1xx ingest, E2xx store, E3xx extraction and models, E4xx usage, E5xx export and import.
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ class Code(StrEnum):
     BAD_REQUEST = "E413"  # a query parameter or body the API cannot use
     NO_ROUTE = "E414"  # no such path or method
     UNKNOWN_DOCUMENT = "E415"  # no stored document has that key or id
+    # export and import (`claimgraph export`, `claimgraph import`)
+    EXPORT_FAILED = "E501"  # the export could not be written (the path's folder is missing, not writable)
+    BAD_IMPORT = "E502"  # `import`: a line that is not a record of a claimgraph jsonl export
+    IMPORT_TARGET_NOT_EMPTY = "E503"  # `import`: the database already holds a graph
+    IMPORT_VERSION = "E504"  # `import`: an export of another format version, or no header line
 
 
 class ClaimgraphError(Exception):

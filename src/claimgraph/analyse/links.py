@@ -144,6 +144,17 @@ def _from_clause() -> Any:
     )
 
 
+def claims_with_origin() -> Any:
+    """claims joined to their document and its story's origin (for exports that name each claim's
+    independent source with `source_column`)."""
+    return _from_clause()
+
+
+def source_column(config: AnalysisConfig) -> ColumnElement[Any]:
+    """The independent source a claim counts for, over `claims_with_origin()`."""
+    return _source_expr(config)
+
+
 def _source_expr(config: AnalysisConfig) -> ColumnElement[Any]:
     # An origin row deleted under its copy (story_id has no foreign key) falls back to the document.
     if config.source == "document":
