@@ -23,6 +23,7 @@ from claimgraph.cli_brief import brief
 from claimgraph.cli_copies import stories
 from claimgraph.cli_curation import alias, entity
 from claimgraph.cli_db import db
+from claimgraph.cli_export import export, import_
 from claimgraph.cli_kb import kb
 from claimgraph.cli_links import link, links, profile
 from claimgraph.cli_load import load
@@ -71,6 +72,8 @@ cli.add_command(brief)  # `claimgraph brief ENTITY`: cli_brief.py
 cli.add_command(serve)  # `claimgraph serve`: cli_serve.py
 cli.add_command(db)  # `claimgraph db status|migrate|copy`: cli_db.py
 cli.add_command(load)  # `claimgraph load PARQUET`: cli_load.py
+cli.add_command(export)  # `claimgraph export --format ...`: cli_export.py
+cli.add_command(import_)  # `claimgraph import FILE.jsonl`: cli_export.py
 
 
 def _stdout() -> Console:

@@ -58,7 +58,7 @@ def _config(rules: str | None) -> AnalysisConfig:
     return load(rules)
 
 
-def _since(value: str | None) -> str | None:
+def since_value(value: str | None) -> str | None:
     if value is not None and not _DATE.match(value.strip()):
         raise ClaimgraphError(Code.BAD_OPTION, f"--since {value!r} is not an ISO date such as 2024-05-01")
     return value.strip() if value else None
@@ -113,7 +113,7 @@ def links(entity: str | None, status: str | None, relation: str | None, since: s
                                  param_hint="--relation")
     with _open(db) as store:
         unknown = entity is not None and not store.match_entities(entity)
-        found = assess(store, entity=entity, relation=relation, status=status, since=_since(since),
+        found = assess(store, entity=entity, relation=relation, status=status, since=since_value(since),
                        roll_up=roll_up, by_pair=pairs, config=config)
     if unknown:
         click.echo(f"note: no stored entity is called {entity!r}; try `claimgraph entities`", err=True)
@@ -184,7 +184,7 @@ def link(a: str, b: str, since: str | None, rules: str | None, db: str | None, a
             if not store.match_entities(name):
                 raise ClaimgraphError(Code.UNKNOWN_ENTITY,
                                       f"no stored entity is called {name!r}; try `claimgraph entities`")
-        found = pair(store, a, b, since=_since(since), config=config)
+        found = pair(store, a, b, since=since_value(since), config=config)
     if as_json:
         _dump_json({
             "a": found.a, "a_name": found.a_name, "b": found.b, "b_name": found.b_name,

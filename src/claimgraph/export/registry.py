@@ -42,6 +42,11 @@ class Format:
     media_type: str
     description: str
     write: Callable[[Source, BinaryIO], None]
+    label: str = ""  # as the web UI names it ("STIX 2.1"); the name upper-cased when empty
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.upper()
 
 
 _formats: dict[str, Format] = {}

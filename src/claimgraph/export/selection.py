@@ -5,6 +5,7 @@ Every format (STIX, FollowTheMoney, GraphML/GEXF, CSV) is written from a Selecti
 of `claimgraph export` mean the same in all of them:
 
   entity    links with that actor (an id, name or alias) at either end;
+  other     with entity: only the links between the two actors (a link page's export);
   relation  a stored relation, or a family of data/analysis.yaml (its members);
   status    links of that status (analyse/links.py: corroborated, single-source, contested, denied);
   since     evidence published on or after that ISO date (undated evidence is then left out), and the
@@ -45,12 +46,14 @@ class Filters:
     relation: str | None = None
     status: str | None = None
     since: str | None = None
+    other: str | None = None
 
     def is_empty(self) -> bool:
-        return all(value is None for value in (self.entity, self.relation, self.status, self.since))
+        return not self.as_dict()
 
     def as_dict(self) -> dict[str, str]:
-        found = {"entity": self.entity, "relation": self.relation, "status": self.status, "since": self.since}
+        found = {"entity": self.entity, "other": self.other, "relation": self.relation, "status": self.status,
+                 "since": self.since}
         return {name: value for name, value in found.items() if value is not None}
 
 
@@ -147,6 +150,8 @@ def check_filters(filters: Filters, config: AnalysisConfig | None = None) -> Non
         raise ClaimgraphError(Code.BAD_OPTION, f"relation {relation!r} is no relation or family ({choices})")
     if status is not None and status not in STATUSES:
         raise ClaimgraphError(Code.BAD_OPTION, f"status {status!r} is not one of {', '.join(STATUSES)}")
+    if filters.other is not None and filters.entity is None:
+        raise ClaimgraphError(Code.BAD_OPTION, "the other end of a link needs its first end (entity) too")
 
 
 def select_graph(store: Store, filters: Filters | None = None) -> Selection:
@@ -155,12 +160,12 @@ def select_graph(store: Store, filters: Filters | None = None) -> Selection:
     config = load()
     check_filters(filters, config)
     with read_transaction(store.engine) as conn:
-        entity_ids = store.match_in(conn, filters.entity) if filters.entity is not None else None
-        if filters.entity is not None and not entity_ids:
-            raise ClaimgraphError(Code.UNKNOWN_ENTITY, f"no stored entity is called {filters.entity!r}; "
-                                                       "try `claimgraph entities`")
+        entity_ids = _named(store, conn, filters.entity)
+        other_ids = _named(store, conn, filters.other)
     links = assess(store, entity=filters.entity, relation=filters.relation, status=filters.status,
                    since=filters.since, config=None)
+    if entity_ids is not None and other_ids is not None:
+        links = [link for link in links if _between(link, set(entity_ids), set(other_ids))]
     wanted = {link_key(link): link for link in links}
     with read_transaction(store.engine) as conn:
         found = _claims(conn, config, entity_ids, filters, wanted)
@@ -173,6 +178,20 @@ def select_graph(store: Store, filters: Filters | None = None) -> Selection:
             if end in chosen:
                 chosen[end].degree += 1
     return Selection(filters, links, found, docs, chosen, said)
+
+
+def _named(store: Store, conn: Connection, name: str | None) -> list[str] | None:
+    if name is None:
+        return None
+    found = store.match_in(conn, name)
+    if not found:
+        raise ClaimgraphError(Code.UNKNOWN_ENTITY, f"no stored entity is called {name!r}; "
+                                                   "try `claimgraph entities`")
+    return found
+
+
+def _between(link: Link, one: set[str], other: set[str]) -> bool:
+    return (link.subject in one and link.object in other) or (link.subject in other and link.object in one)
 
 
 def _claims(conn: Connection, config: AnalysisConfig, entity_ids: Sequence[str] | None, filters: Filters,

@@ -18,6 +18,7 @@ from claimgraph.serve import (
     routes_claims,
     routes_documents,
     routes_entities,
+    routes_export,
     routes_graph,
     routes_ingest,
     routes_links,
@@ -55,7 +56,7 @@ def create_app(db_url: str | None = None, *, extractor: Callable[[], Any] | None
     app.state.extractor_factory = extractor
     app.state.allow_private = allow_private
     for module in (routes_entities, routes_claims, routes_links, routes_graph, routes_documents,
-                   routes_briefing, routes_ingest):
+                   routes_briefing, routes_ingest, routes_export):
         app.include_router(module.router)
     views.install(app)
 

@@ -64,7 +64,7 @@ def copy_store(source: str | None, target: str, *, replace: bool = False, batch:
                     raise StoreError(Code.COPY_MISMATCH, f"{table.name}: {counted} rows in {src.url}, "
                                                          f"{copied} read from it")
                 report.counts[table.name] = (counted, 0)
-            _reset_sequences(writing)
+            reset_sequences(writing)
         _check(dst.engine, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -147,7 +147,7 @@ def _fixups(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return fix
 
 
-def _reset_sequences(conn: Connection) -> None:
+def reset_sequences(conn: Connection) -> None:
     """Move each PostgreSQL sequence past the ids copied in, so the next insert gets a free id."""
     if conn.dialect.name != "postgresql":
         return

@@ -51,12 +51,19 @@ def safe_url(value: str | None) -> str | None:
     return value if value and _WEB_URL.match(value) else None
 
 
+def _export_formats() -> list[Any]:
+    from claimgraph.export.registry import formats
+
+    return list(formats().values())
+
+
 def _environment() -> jinja2.Environment:
     # autoescape=True for every template whatever its extension: all the text shown comes from
     # articles somebody else wrote.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(url=url, ENTITY_TYPES=ENTITY_TYPES, RELATIONS=RELATIONS, STATUSES=STATUSES)
+    env.globals.update(url=url, ENTITY_TYPES=ENTITY_TYPES, RELATIONS=RELATIONS, STATUSES=STATUSES,
+                       export_formats=_export_formats)
     env.filters.update(day=day, words=words, safe_url=safe_url)
     return env
 
