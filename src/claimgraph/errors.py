@@ -64,6 +64,7 @@ class Code(StrEnum):
     BAD_IMPORT = "E502"  # `import`: a line that is not a record of a claimgraph jsonl export
     IMPORT_TARGET_NOT_EMPTY = "E503"  # `import`: the database already holds a graph
     IMPORT_VERSION = "E504"  # `import`: an export of another format version, or no header line
+    MAPPING_INVALID = "E505"  # data/exports/*.yaml malformed, or lacking a type or relation
 
 
 class ClaimgraphError(Exception):

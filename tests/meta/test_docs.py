@@ -62,3 +62,24 @@ def test_every_page_is_documented() -> None:
 def _placeholders(text: str) -> str:
     """Path parameters compared by place, not name: /entity/{entity_id} is documented as /entity/{id}."""
     return re.sub(r"\{[^}]*\}", "{}", text)
+
+
+def test_every_csv_column_is_in_the_readme_and_explained() -> None:
+    from claimgraph.export.tables import COLUMNS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    explained = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    for table, columns in COLUMNS.items():
+        listed = re.search(rf"^\| `{table}\.csv` \| (.*) \|$", readme, re.MULTILINE)
+        assert listed is not None, table
+        assert re.findall(r"`([a-z_]+)`", listed.group(1)) == columns
+        section = explained.split(f"### {table}.csv", 1)[1].split("\n#", 1)[0]
+        rows = re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE)
+        assert rows == columns, table
+
+
+def test_every_export_format_is_documented() -> None:
+    from claimgraph.export.registry import formats
+
+    explained = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    assert [name for name in formats() if f"| `{name}` |" not in explained] == []

@@ -149,7 +149,7 @@ def _to_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-FORMAT = Format(name="jsonl", extension=".jsonl", media_type="application/x-ndjson",
+FORMAT = Format(name="jsonl", extension=".jsonl", media_type="application/x-ndjson", label="JSONL",
                 description="claimgraph's own JSON lines: every stored row, lossless; "
                             "`claimgraph import` reads it back",
                 write=write)

@@ -69,6 +69,7 @@ class Entity:
     designations: list[dict[str, Any]] = field(default_factory=list)  # from the knowledge base
     note: str | None = None
     degree: int = 0  # selected links it is an end of
+    created_at: str = ""  # when the store first held it, ISO 8601 in UTC
 
 
 @dataclass
@@ -269,13 +270,14 @@ def _entities(conn: Connection, ids: Sequence[str]) -> dict[str, Entity]:
     found: dict[str, Entity] = {}
     for part in _chunks(ids):
         query = select(entities.c.id, entities.c.name, entities.c.type, entities.c.country,
-                       entities.c.wikidata, entities.c.provisional).where(entities.c.id.in_(part))
-        for entity_id, name, type_, country, wikidata, provisional in conn.execute(query):
+                       entities.c.wikidata, entities.c.provisional, entities.c.created_at) \
+            .where(entities.c.id.in_(part))
+        for entity_id, name, type_, country, wikidata, provisional, created in conn.execute(query):
             actor = kb.get(entity_id)
             found[entity_id] = Entity(
                 entity_id, name, type_, country, wikidata or (actor.wikidata if actor else None),
                 bool(provisional), designations=list(actor.designations) if actor else [],
-                note=actor.note if actor else None)
+                note=actor.note if actor else None, created_at=iso(created))
         names = select(aliases.c.entity_id, aliases.c.alias).where(aliases.c.entity_id.in_(part))
         for entity_id, alias in conn.execute(names.order_by(aliases.c.entity_id, aliases.c.normalised)):
             if alias != found[entity_id].name:

@@ -26,7 +26,14 @@ def export_formats() -> dict[str, Any]:
                        "description": f.description} for f in formats().values()]}
 
 
-@router.get("/api/export/{format}")
+def _file_types() -> dict[str, Any]:
+    from claimgraph.export.registry import formats
+
+    return {fmt.media_type: {} for fmt in formats().values()}
+
+
+@router.get("/api/export/{format}", response_class=StreamingResponse,
+            responses={200: {"description": "the file", "content": _file_types()}})
 def export(request: Request, format: str, entity: str | None = Query(None), other: str | None = Query(None),
            relation: str | None = Query(None), status: str | None = Query(None),
            since: str | None = Query(None)) -> StreamingResponse:
