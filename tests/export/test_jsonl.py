@@ -171,3 +171,12 @@ def test_import_of_a_missing_file_says_so(tmp_path: Path) -> None:
     missing, db = tmp_path / "nothing.jsonl", tmp_path / "a.db"
     result = CliRunner().invoke(cli, ["import", str(missing), "--db", str(db)])
     assert result.exit_code == 2 and "E112" in result.output
+
+
+def test_small_batches_store_parents_before_children(whole: bytes, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # a batch of claims must never reach the database before the documents it names
+    monkeypatch.setattr(jsonl, "BATCH", 7)
+    with open_store(str(tmp_path / "imported.db")) as store:
+        jsonl.read_into(store, io.BytesIO(whole), "corpus.jsonl")
+        assert exported(store) == whole

@@ -178,21 +178,23 @@ def read_into(store: Store, lines: IO[bytes], name: str, progress: Progress | No
     reader = _Reader(name)
     with write_transaction(store.engine) as conn:
         _refuse_filled(conn, store.url)
-        batches: dict[str, list[dict[str, Any]]] = {}
+        batch: list[dict[str, Any]] = []
+        current = ""
         for number, raw in enumerate(lines, start=1):
             record = reader.read(number, raw)
             if record is None:
                 continue
             kind, row = record
-            batch = batches.setdefault(kind, [])
+            # rows come parents first: a batch holds one kind, and is stored before the next kind's
+            # rows, which may refer to it
+            if kind != current or len(batch) >= BATCH:
+                _flush(conn, current, batch, report, reader, number - 1)
+                batch, current = [], kind
             batch.append(row)
-            if len(batch) >= BATCH:
-                _flush(conn, kind, batches, report, reader, number)
             if progress is not None and number % BATCH == 0:
                 progress(number)
         reader.finish()
-        for kind in KINDS:
-            _flush(conn, kind, batches, report, reader, None)
+        _flush(conn, current, batch, report, reader, None)
         reset_sequences(conn)
     report.filters = reader.filters
     return report
@@ -207,9 +209,8 @@ def _refuse_filled(conn: Connection, where: str) -> None:
                               "database, e.g. --db imported.db")
 
 
-def _flush(conn: Connection, kind: str, batches: dict[str, list[dict[str, Any]]], report: ImportReport,
-           reader: _Reader, number: int | None) -> None:
-    rows = batches.pop(kind, [])
+def _flush(conn: Connection, kind: str, rows: list[dict[str, Any]], report: ImportReport, reader: _Reader,
+           number: int | None) -> None:
     if not rows:
         return
     try:
