@@ -215,3 +215,16 @@ def test_entity_briefing_and_search_pages(tab: Tab) -> None:
     page.wait_for_url(re.compile(r"/search\?q=denied$"))
     assert page.locator("#search-claims mark.hit").first.inner_text() == "denied"
     tab.shot("search")
+
+
+def test_downloading_a_link_as_stix_from_its_page(tab: Tab) -> None:
+    import stix2
+
+    page = tab.open("/link?a=varnia&b=red-lantern")
+    with page.expect_download() as waiting:
+        page.click("p.downloads >> text=STIX 2.1")
+    download = waiting.value
+    assert download.suggested_filename == "claimgraph-varnia-red-lantern.stix.json"
+    bundle = stix2.parse(Path(download.path()).read_text(encoding="utf-8"), allow_custom=True)
+    kinds = {obj.type for obj in bundle.objects}
+    assert {"relationship", "opinion", "report"} <= kinds  # affirmed, denied, where they were read
