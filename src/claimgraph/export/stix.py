@@ -363,9 +363,11 @@ class _Bundler:
         self.entity_ids = {entity.id: stix_id(self._rule(entity).stix, f"entity:{entity.id}")
                            for entity in selection.entities.values()}
         self.objects: dict[str, Any] = {}
+        self.references: dict[str, Any] = {}
         self.producer = self._producer()
 
-    def build(self) -> Any:
+    def build(self) -> list[Any]:
+        """Every object, in the order of their ids."""
         for entity in self.selection.entities.values():
             self._add(self._entity(entity))
         refs: dict[str, set[str]] = {doc.key: set() for doc in self.selection.documents}
@@ -381,7 +383,7 @@ class _Bundler:
             refs[claim.document] |= {made.id, *ends, *self._author_refs(made)}
         for doc in self.selection.documents:
             self._add(self._report(doc, refs[doc.key]))
-        return _bundle(list(self.objects.values()))
+        return sorted(self.objects.values(), key=lambda made: str(made.id))
 
     def _add(self, made: Any) -> Any:
         self.objects[made.id] = made
@@ -491,6 +493,14 @@ class _Bundler:
         return made_id
 
     # claims and documents
+    def _reference(self, doc: Document) -> Any:
+        """The document's external reference, built (and checked) once: stix2 takes a built one as it
+        is, where a dict would be checked again in every claim of the document."""
+        made = self.references.get(doc.key)
+        if made is None:
+            made = self.references[doc.key] = stix2.v21.ExternalReference(**_document_reference(doc))
+        return made
+
     def _claim_common(self, claim: Claim) -> dict[str, Any]:
         doc = self.selection.document(claim.document)
         link = _lookup(self.links, claim.link, "link")
@@ -499,7 +509,7 @@ class _Bundler:
         return {
             "created": when, "modified": when, "created_by_ref": self._author(claim, doc),
             "confidence": self.mapping.confidence.score(claim.modality, len(sources), link.status),
-            "external_references": [_document_reference(doc)], "allow_custom": True,
+            "external_references": [self._reference(doc)], "allow_custom": True,
             **_claim_properties(claim, link),
         }
 
@@ -527,23 +537,23 @@ class _Bundler:
             id=stix_id("report", f"document:{doc.key}"), name=doc.title or doc.key,
             created=when, modified=when, published=timestamp(doc.published) or when,
             report_types=list(self.mapping.report_types), object_refs=sorted(refs),
-            created_by_ref=self.producer, external_references=[_document_reference(doc)], allow_custom=True,
+            created_by_ref=self.producer, external_references=[self._reference(doc)], allow_custom=True,
             **{PREFIX + name: value for name, value in extra.items()})
 
 
-def _bundle(objects: list[Any]) -> Any:
-    ordered = sorted(objects, key=lambda made: str(made.id))
+def _bundle_id(parts: list[bytes]) -> str:
     # the id names the content: a different graph gives a different bundle id, the same graph the same
     digest = hashlib.sha256()
-    for made in ordered:
-        digest.update(_json(made))
-    return stix2.v21.Bundle(objects=ordered, id=stix_id("bundle", f"bundle:{digest.hexdigest()}"),
-                            allow_custom=True)
+    for part in parts:
+        digest.update(part)
+    return stix_id("bundle", f"bundle:{digest.hexdigest()}")
 
 
 def bundle(selection: Selection, mapping: Mapping | None = None) -> Any:
     """The STIX 2.1 bundle (a stix2.v21.Bundle) of a selection."""
-    return _Bundler(selection, mapping or load_mapping()).build()
+    objects = _Bundler(selection, mapping or load_mapping()).build()
+    return stix2.v21.Bundle(objects=objects, id=_bundle_id([_json(made) for made in objects]),
+                            allow_custom=True)
 
 
 def _plain(value: Any) -> Any:
@@ -569,7 +579,11 @@ def serialize(found: Any) -> bytes:
 
 
 def write(source: Source, out: BinaryIO) -> None:
-    out.write(serialize(bundle(source.selection)))
+    """The bundle `serialize(bundle(...))` gives, with each object written once (and no Bundle built)."""
+    parts = [_json(made) for made in _Bundler(source.selection, load_mapping()).build()]
+    out.write(b'{"id":' + orjson.dumps(_bundle_id(parts)) + b',"objects":[')
+    out.write(b",".join(parts))
+    out.write(b'],"type":"bundle"}')
 
 
 FORMAT = Format(
