@@ -499,3 +499,15 @@ def test_the_bundled_mapping_covers_the_ontology(tmp_path: Path, mapping_data: d
     path.write_text("entity_types: [", encoding="utf-8")
     with pytest.raises(ClaimgraphError, match="not YAML"):
         stix.load_mapping(path)
+
+
+def test_an_entity_keeps_its_created_time_in_every_export(corpus_store: Store,
+                                                          corpus_bundle: dict[str, Any]) -> None:
+    whole = {made["id"]: made for made in corpus_bundle["objects"] if "x_claimgraph_entity" in made}
+    out = io.BytesIO()
+    stix.write(Source(corpus_store, Filters(since="2025-01-01")), out)
+    part = [made for made in json.loads(out.getvalue())["objects"] if "x_claimgraph_entity" in made]
+    assert part and {made["id"] for made in part} < set(whole)
+    for made in part:
+        assert made["created"] == whole[made["id"]]["created"]
+        assert whole[made["id"]]["modified"] >= made["modified"] >= made["created"]
