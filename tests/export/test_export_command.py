@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from claimgraph.cli import cli
 from claimgraph.export.registry import formats
 
-FORMATS = ["jsonl", "stix", "ftm", "graphml", "gexf", "csv"]
+FORMATS = ["stix", "ftm", "graphml", "gexf", "csv", "jsonl"]
 
 
 def export(db: Path, *args: str) -> Result:

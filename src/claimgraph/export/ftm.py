@@ -483,4 +483,4 @@ def write(source: Source, out: BinaryIO) -> None:
 FORMAT = Format(name="ftm", extension=".ftm.json", media_type="application/x-ndjson",
                 description="FollowTheMoney entities as JSON lines (Aleph, the ftm command, OpenSanctions "
                             "tools): actors, an Article per document, a link entity per claim",
-                write=write)
+                write=write, label="FollowTheMoney")

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 ENTRY_POINTS = "claimgraph.export_formats"
 # the modules of the built-in formats, each with a FORMAT (or FORMATS) to register
-BUILT_IN = ("claimgraph.export.jsonl", "claimgraph.export.stix", "claimgraph.export.ftm",
-            "claimgraph.export.graphs", "claimgraph.export.tables")
+BUILT_IN = ("claimgraph.export.stix", "claimgraph.export.ftm", "claimgraph.export.graphs",
+            "claimgraph.export.tables", "claimgraph.export.jsonl")
 
 
 @dataclass
