@@ -7,14 +7,12 @@ errors that stop the command (a database too new for this version, a missing mod
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -27,6 +25,7 @@ from claimgraph.cli_export import export, import_
 from claimgraph.cli_kb import kb
 from claimgraph.cli_links import link, links, profile
 from claimgraph.cli_load import load
+from claimgraph.cli_output import console, dump_json, plural, print_ingest_report
 from claimgraph.cli_serve import serve
 from claimgraph.errors import ClaimgraphError, Code
 from claimgraph.ingest import Failure, iter_articles
@@ -36,12 +35,10 @@ from claimgraph.summary import summarise
 
 if TYPE_CHECKING:
     from claimgraph.extract.pipeline import Extractor
-    from claimgraph.ingest_run import IngestReport, Item
     from claimgraph.store import Store
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EVIDENCE_CHARS = 100
-PIPE_WIDTH = 200
 
 
 class ClaimgraphGroup(click.Group):
@@ -74,21 +71,6 @@ cli.add_command(db)  # `claimgraph db status|migrate|copy`: cli_db.py
 cli.add_command(load)  # `claimgraph load PARQUET`: cli_load.py
 cli.add_command(export)  # `claimgraph export --format ...`: cli_export.py
 cli.add_command(import_)  # `claimgraph import FILE.jsonl`: cli_export.py
-
-
-def _stdout() -> Console:
-    # no highlighting: numbers and paths in plain lines stay plain; soft wrap: long paths stay whole.
-    # Into a pipe or file, tables get room to breathe (rich would assume 80 columns) unless $COLUMNS says.
-    wide = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
-    return Console(highlight=False, soft_wrap=True, width=wide)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _dump_json(value: object) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 db_option = click.option(
@@ -208,38 +190,10 @@ def ingest(inputs: tuple[str, ...], db: str | None, workers: int, allow_private:
         report = run_ingest(inputs, store, load_extractor, workers=workers, batch_size=batch_size,
                             allow_private=allow_private, max_bytes=max_bytes, progress=advance)
     if as_json:
-        _dump_json(report.to_json())
+        dump_json(report.to_json())
     else:
-        _print_ingest_report(report)
+        print_ingest_report(report)
     sys.exit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
-
-
-def _item_line(item: Item) -> str:
-    doc = f" ({escape(item.doc)})" if item.doc and item.doc not in item.source else ""
-    return f"  {escape(item.source)}{doc}: {escape(item.reason)}"
-
-
-def _print_ingest_report(report: IngestReport) -> None:
-    out = _stdout()
-    out.print(f"[bold]Ingested {report.handled} documents[/] into {escape(report.database)} "
-              f"in {report.seconds:.1f} s")
-    out.print(f"  new        {report.new}")
-    out.print(f"  duplicate  {report.duplicate}")
-    out.print(f"  skipped    {len(report.skipped)}")
-    style = "bold red" if report.failed else "default"
-    out.print(f"  [{style}]failed     {len(report.failed)}[/]")
-    if report.skipped:
-        out.print("[bold yellow]Skipped[/] (stored without extraction):")
-        for item in report.skipped:
-            out.print(_item_line(item))
-    if report.failed:
-        out.print("[bold red]Failed[/] (not stored):")
-        for item in report.failed:
-            out.print(_item_line(item))
-    counts = report.store
-    out.print(f"The store now holds {counts['documents']} documents ({counts['documents_ok']} ok, "
-              f"{counts['documents_skipped']} skipped), {counts['entities']} entities and "
-              f"{counts['claims']} claims.")
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -255,9 +209,9 @@ def entities(entity_type: str | None, db: str | None, as_json: bool, limit: int 
         rows = store.entities(type=entity_type)
     rows = rows[:limit] if limit is not None else rows
     if as_json:
-        _dump_json(rows)
+        dump_json(rows)
         return
-    title = _plural(len(rows), "entity").replace("entitys", "entities")
+    title = plural(len(rows), "entity").replace("entitys", "entities")
     table = Table(box=box.SIMPLE_HEAD, title=title + (f" of type {entity_type}" if entity_type else ""))
     table.add_column("name", ratio=1, min_width=12)
     for name in ("id", "type", "country"):
@@ -269,7 +223,7 @@ def entities(entity_type: str | None, db: str | None, as_json: bool, limit: int 
         table.add_row(escape(row["name"]), escape(row["id"]), row["type"], escape(row["country"] or ""),
                       str(row["claim_count"]), str(row["mention_count"]),
                       "no" if row["provisional"] else "yes")
-    _stdout().print(table)
+    console().print(table)
 
 
 @cli.command()
@@ -288,9 +242,9 @@ def claims(entity: str | None, relation: str | None, speaker: str | None, db: st
     for name in unknown:
         click.echo(f"note: no stored entity is called {name!r}; try `claimgraph entities`", err=True)
     if as_json:
-        _dump_json(rows)
+        dump_json(rows)
         return
-    table = Table(box=box.SIMPLE_HEAD, title=_plural(len(rows), "claim"))
+    table = Table(box=box.SIMPLE_HEAD, title=plural(len(rows), "claim"))
     for name in ("subject", "relation", "object", "polarity", "modality", "speaker", "outlet/doc", "date"):
         narrow = name in ("relation", "polarity", "modality", "date")
         table.add_column(name, no_wrap=narrow, max_width=None if narrow else 24)
@@ -304,7 +258,7 @@ def claims(entity: str | None, relation: str | None, speaker: str | None, db: st
             row["polarity"], row["modality"], escape(row["speaker_name"] or "-"),
             escape(row["outlet"] or row["doc_key"]), escape((row["published"] or "")[:10]), escape(evidence),
         )
-    _stdout().print(table)
+    console().print(table)
 
 
 @cli.command()
@@ -315,13 +269,13 @@ def summary(db: str | None, as_json: bool) -> None:
     with _open(db) as store:
         data = summarise(store, db_option=db)
     if as_json:
-        _dump_json(data)
+        dump_json(data)
         return
     _print_summary(data)
 
 
 def _print_summary(data: dict[str, Any]) -> None:
-    out = _stdout()
+    out = console()
     docs = data["documents"]
     out.print(f"[bold]{escape(data['database'])}[/]")
     out.print(f"Documents  {docs['all']} ({docs['ok']} ok, {docs['skipped']} skipped)")
@@ -344,7 +298,7 @@ def _print_summary(data: dict[str, Any]) -> None:
         out.print("[bold]Most connected actors[/]")
         for rank, actor in enumerate(data["top_actors"], 1):
             out.print(f"  {rank}. {escape(actor['name'])} ({actor['type']}): "
-                      f"{_plural(actor['claims'], 'claim')}, {_plural(actor['mentions'], 'mention')}")
+                      f"{plural(actor['claims'], 'claim')}, {plural(actor['mentions'], 'mention')}")
     out.print("[bold]What to run next[/]")
     for command in data["next"]:
         out.print(f"  {escape(command)}")

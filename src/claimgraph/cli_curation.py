@@ -9,14 +9,13 @@ unknown id, a judgement that cannot apply) exit with code 2, as every error of c
 from __future__ import annotations
 
 import getpass
-import json
 import os
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from claimgraph.cli_output import dump_json, plural
 from claimgraph.ontology import ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -40,6 +39,15 @@ def why_option(required: bool) -> Callable[[Any], Any]:
     return click.option("--why", default="", metavar="TEXT", help=text + " (optional)")
 
 
+def judgement_options(why_required: bool) -> Callable[[Any], Any]:
+    """The options of every judgement: --why, --who, --db and --json, in that order in --help."""
+    def apply(command: Any) -> Any:
+        for option in (json_option, db_option, who_option, why_option(why_required)):
+            command = option(command)
+        return command
+    return apply
+
+
 def default_who() -> str:
     try:
         return os.environ.get(USER_VAR) or getpass.getuser()
@@ -53,15 +61,11 @@ def _open(db: str | None) -> Store:
     return open_store(db)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 # --- what a judgement did, in words ---------------------------------------------------------------
 def _moved(counts: dict[str, int]) -> str:
-    text = f"{_plural(counts['mentions'], 'mention')} and {_plural(counts['claims'], 'claim')} moved"
+    text = f"{plural(counts['mentions'], 'mention')} and {plural(counts['claims'], 'claim')} moved"
     if counts.get("claims_removed"):
-        text += (f", {_plural(counts['claims_removed'], 'claim')} removed as duplicates or self-links "
+        text += (f", {plural(counts['claims_removed'], 'claim')} removed as duplicates or self-links "
                  "(kept for an undo)")
     return text
 
@@ -95,7 +99,7 @@ def _history_line(j: dict[str, Any]) -> str:
 def _report(store: Store, number: int, as_json: bool, undone: bool = False) -> None:
     j = store.judgement(number)
     if as_json:
-        sys.stdout.write(json.dumps(j, ensure_ascii=False, indent=2, default=str) + "\n")
+        dump_json(j)
         return
     if undone:
         click.echo(f"Undid judgement {number}: {describe(j)}")
@@ -124,7 +128,7 @@ def show(entity_id: str, db: str | None, as_json: bool) -> None:
     with _open(db) as store:
         view = store.entity_show(entity_id)
     if as_json:
-        sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2, default=str) + "\n")
+        dump_json(view)
         return
     _print_entity(view)
 
@@ -137,8 +141,8 @@ def _print_entity(v: dict[str, Any]) -> None:
         click.echo(f"  merged into {v['merged_into']} (judgement {v['merged_by']})")
     if v["merged_from"]:
         click.echo(f"  merged from {', '.join(v['merged_from'])}")
-    click.echo(f"  {_plural(v['mentions'], 'mention')}, {_plural(v['claims'], 'claim')}, "
-               f"speaker of {_plural(v['claims_spoken'], 'claim')}")
+    click.echo(f"  {plural(v['mentions'], 'mention')}, {plural(v['claims'], 'claim')}, "
+               f"speaker of {plural(v['claims_spoken'], 'claim')}")
     names = [a["alias"] + (f" (via {a['via']})" if a["via"] else "") for a in v["aliases"]]
     click.echo(f"  aliases: {'; '.join(names) or '-'}")
     if v["blocked_aliases"]:
@@ -154,10 +158,7 @@ def _print_entity(v: dict[str, Any]) -> None:
 @entity.command()
 @click.argument("keep")
 @click.argument("drop")
-@why_option(required=True)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=True)
 def merge(keep: str, drop: str, why: str, who: str | None, db: str | None, as_json: bool) -> None:
     """Merge DROP into KEEP: DROP's mentions and claims move to KEEP, and later ingests follow."""
     _judge(db, as_json, lambda s: s.judge_merge(keep, drop, who=who or default_who(), why=why))
@@ -165,10 +166,7 @@ def merge(keep: str, drop: str, why: str, who: str | None, db: str | None, as_js
 
 @entity.command()
 @click.argument("judgement_id", metavar="JUDGEMENT_ID", type=int)
-@why_option(required=False)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=False)
 def unmerge(judgement_id: int, why: str, who: str | None, db: str | None, as_json: bool) -> None:
     """Undo a merge exactly: the merged entity gets its mentions and claims back."""
     with _open(db) as store:
@@ -183,10 +181,7 @@ def unmerge(judgement_id: int, why: str, who: str | None, db: str | None, as_jso
 @click.option("--name", required=True, metavar="NAME", help="name of the new entity")
 @click.option("--type", "entity_type", type=click.Choice(ENTITY_TYPES), default=None,
               help="type of the new entity (default: that of ID)")
-@why_option(required=True)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=True)
 def split(entity_id: str, alias: str, new_id: str, name: str, entity_type: str | None, why: str,
           who: str | None, db: str | None, as_json: bool) -> None:
     """Mentions of ID that read ALIAS (and the claims they carry) become a new entity; so do later ones."""
@@ -197,10 +192,7 @@ def split(entity_id: str, alias: str, new_id: str, name: str, entity_type: str |
 @entity.command()
 @click.argument("entity_id", metavar="ID")
 @click.argument("name")
-@why_option(required=False)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=False)
 def rename(entity_id: str, name: str, why: str, who: str | None, db: str | None, as_json: bool) -> None:
     """Give an entity another name; later ingests keep it."""
     _judge(db, as_json, lambda s: s.rename(entity_id, name, who=who or default_who(), why=why))
@@ -209,10 +201,7 @@ def rename(entity_id: str, name: str, why: str, who: str | None, db: str | None,
 @entity.command()
 @click.argument("entity_id", metavar="ID")
 @click.argument("entity_type", metavar="TYPE", type=click.Choice(ENTITY_TYPES))
-@why_option(required=False)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=False)
 def retype(entity_id: str, entity_type: str, why: str, who: str | None, db: str | None,
            as_json: bool) -> None:
     """Give an entity another type; later ingests keep it."""
@@ -221,10 +210,7 @@ def retype(entity_id: str, entity_type: str, why: str, who: str | None, db: str 
 
 @entity.command()
 @click.argument("judgement_id", metavar="JUDGEMENT_ID", type=int)
-@why_option(required=False)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=False)
 def undo(judgement_id: int, why: str, who: str | None, db: str | None, as_json: bool) -> None:
     """Undo any judgement exactly (later judgements on the same entities must be undone first)."""
     with _open(db) as store:
@@ -241,9 +227,9 @@ def history(entity_id: str | None, db: str | None, as_json: bool) -> None:
     with _open(db) as store:
         rows = store.judgements(entity_id)
     if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        dump_json(rows)
         return
-    click.echo(_plural(len(rows), "judgement") + (f" on {entity_id}" if entity_id else ""))
+    click.echo(plural(len(rows), "judgement") + (f" on {entity_id}" if entity_id else ""))
     for j in rows:
         click.echo(_history_line(j))
 
@@ -257,10 +243,7 @@ def alias() -> None:
 @alias.command("add")
 @click.argument("entity_id", metavar="ID")
 @click.argument("text", metavar="ALIAS")
-@why_option(required=False)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=False)
 def alias_add(entity_id: str, text: str, why: str, who: str | None, db: str | None, as_json: bool) -> None:
     """ALIAS names ID: stored mentions of other entities that read so move to ID, and later ones go there."""
     _judge(db, as_json, lambda s: s.alias_add(entity_id, text, who=who or default_who(), why=why))
@@ -269,10 +252,7 @@ def alias_add(entity_id: str, text: str, why: str, who: str | None, db: str | No
 @alias.command("remove")
 @click.argument("entity_id", metavar="ID")
 @click.argument("text", metavar="ALIAS")
-@why_option(required=False)
-@who_option
-@db_option
-@json_option
+@judgement_options(why_required=False)
 def alias_remove(entity_id: str, text: str, why: str, who: str | None, db: str | None, as_json: bool) -> None:
     """ALIAS no longer names ID, and later ingests do not add it back (mentions stay where they are)."""
     _judge(db, as_json, lambda s: s.alias_remove(entity_id, text, who=who or default_who(), why=why))

@@ -6,19 +6,16 @@ Registered on the main command in cli.py with `cli.add_command(...)`. Exit codes
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from claimgraph.cli_output import console, dump_json, plural
 from claimgraph.errors import ClaimgraphError, Code
 from claimgraph.ontology import RELATIONS, STATUSES
 
@@ -27,7 +24,6 @@ if TYPE_CHECKING:
     from claimgraph.analyse.links import Evidence, Link
     from claimgraph.store import Store
 
-PIPE_WIDTH = 200
 EVIDENCE_CHARS = 160
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([T ][0-9:.+Z-]*)?$")
 
@@ -62,19 +58,6 @@ def since_value(value: str | None) -> str | None:
     if value is not None and not _DATE.match(value.strip()):
         raise ClaimgraphError(Code.BAD_OPTION, f"--since {value!r} is not an ISO date such as 2024-05-01")
     return value.strip() if value else None
-
-
-def _stdout() -> Console:
-    wide = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
-    return Console(highlight=False, soft_wrap=True, width=wide)
-
-
-def _dump_json(value: object) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def link_json(link: Link) -> dict[str, Any]:
@@ -119,9 +102,9 @@ def links(entity: str | None, status: str | None, relation: str | None, since: s
         click.echo(f"note: no stored entity is called {entity!r}; try `claimgraph entities`", err=True)
     shown = found[:limit] if limit is not None else found
     if as_json:
-        _dump_json([link_json(link) for link in shown])
+        dump_json([link_json(link) for link in shown])
         return
-    title = _plural(len(found), "link") + (f" (first {len(shown)})" if len(shown) < len(found) else "")
+    title = plural(len(found), "link") + (f" (first {len(shown)})" if len(shown) < len(found) else "")
     table = Table(box=box.SIMPLE_HEAD, title=title)
     table.add_column("subject", max_width=28)
     table.add_column("relation", no_wrap=True)
@@ -143,9 +126,9 @@ def links(entity: str | None, status: str | None, relation: str | None, since: s
             str(len(link.speakers)),
             _day(link.first_seen), _day(link.last_seen),
         )
-    _stdout().print(table)
+    console().print(table)
     if shown:
-        _stdout().print("sources: independent sources affirming (/− denying), copies folded into their "
+        console().print("sources: independent sources affirming (/− denying), copies folded into their "
                         "origin; see `claimgraph link A B` for the evidence")
 
 
@@ -186,14 +169,14 @@ def link(a: str, b: str, since: str | None, rules: str | None, db: str | None, a
                                       f"no stored entity is called {name!r}; try `claimgraph entities`")
         found = pair(store, a, b, since=since_value(since), config=config)
     if as_json:
-        _dump_json({
+        dump_json({
             "a": found.a, "a_name": found.a_name, "b": found.b, "b_name": found.b_name,
             "links": [link_json(item) for item in found.links],
             "affirming": {key: [_evidence_json(e) for e in items] for key, items in found.affirming.items()},
             "denying": {key: [_evidence_json(e) for e in items] for key, items in found.denying.items()},
         })
         return
-    out = _stdout()
+    out = console()
     out.print(f"[bold]{escape(found.a_name)}[/] ({escape(found.a)}) and [bold]{escape(found.b_name)}[/] "
               f"({escape(found.b)})")
     if not found.links:
@@ -205,16 +188,16 @@ def link(a: str, b: str, since: str | None, rules: str | None, db: str | None, a
         ends = f"{escape(item.subject_name)} {arrow} {item.relation} {arrow} {escape(item.object_name)}"
         out.print(f"  {ends}: "
                   f"[bold]{item.status}[/] (+{item.affirmed} −{item.denied}{hedged}; "
-                  f"{_plural(len(item.sources_for), 'independent source')} for, {len(item.sources_against)} "
+                  f"{plural(len(item.sources_for), 'independent source')} for, {len(item.sources_against)} "
                   f"against; {_day(item.first_seen) or '?'} to {_day(item.last_seen) or '?'})")
     for heading, groups in (("For", found.affirming), ("Against", found.denying)):
         if not groups:
             continue
-        out.print(f"[bold]{heading}[/] ({_plural(len(groups), 'independent source')})")
+        out.print(f"[bold]{heading}[/] ({plural(len(groups), 'independent source')})")
         for source, items in groups.items():
             copies = sum(1 for e in items if e.copy_of)
-            folded = f", {_plural(copies, 'copy')} folded in".replace("copys", "copies") if copies else ""
-            out.print(f"  [bold]{escape(source)}[/] ({_plural(len(items), 'claim')}{folded})")
+            folded = f", {plural(copies, 'copy')} folded in".replace("copys", "copies") if copies else ""
+            out.print(f"  [bold]{escape(source)}[/] ({plural(len(items), 'claim')}{folded})")
             for evidence in items:
                 out.print(_evidence_line(evidence))
 
@@ -226,9 +209,9 @@ def profile() -> None:
 
 
 def _print_profile(data: dict[str, Any], title: str) -> None:
-    out = _stdout()
+    out = console()
     out.print(f"[bold]{escape(title)}[/]")
-    out.print(f"  claims         {data['claims']} in {_plural(data['documents'], 'document')}, "
+    out.print(f"  claims         {data['claims']} in {plural(data['documents'], 'document')}, "
               f"{_day(data['first_seen']) or '?'} to {_day(data['last_seen']) or '?'}")
     out.print(f"  hedged         {data['hedged_share']:.0%} ({data['hedged']})")
     out.print(f"  denials        {data['denied_share']:.0%} ({data['denied']})")
@@ -264,7 +247,7 @@ def speaker_command(name: str, db: str | None, as_json: bool) -> None:
         raise ClaimgraphError(Code.UNKNOWN_ENTITY,
                               f"no stored entity is called {name!r}; try `claimgraph entities`")
     if as_json:
-        _dump_json(data)
+        dump_json(data)
         return
     _print_profile(data, f"{data['name']} ({data['speaker']}) as a speaker")
 
@@ -282,6 +265,6 @@ def outlet_command(name: str, db: str | None, as_json: bool) -> None:
     if data is None:
         raise ClaimgraphError(Code.BAD_OPTION, f"no stored document has the outlet {name!r}")
     if as_json:
-        _dump_json(data)
+        dump_json(data)
         return
     _print_profile(data, f"{data['outlet']} as an outlet")

@@ -34,7 +34,7 @@ def load(path: str, db: str | None, batch_size: int, progress: bool | None, as_j
         raise ClaimgraphError(Code.SPARK_MISSING, "claimgraph load reads Parquet with pyarrow: "
                               "pip install 'claimgraph[spark]'") from error
     # the ingest command's printers and progress bar, so both commands report alike
-    from claimgraph.cli import _dump_json, _print_ingest_report
+    from claimgraph.cli_output import dump_json, print_ingest_report
     from claimgraph.progress import ingest_progress
     from claimgraph.spark.load import load_parquet
     from claimgraph.store import open_store
@@ -42,7 +42,7 @@ def load(path: str, db: str | None, batch_size: int, progress: bool | None, as_j
     with open_store(db) as store, ingest_progress(progress, label="loading") as advance:
         report = load_parquet(path, store, batch_size=batch_size, progress=advance)
     if as_json:
-        _dump_json(report.to_json())
+        dump_json(report.to_json())
     else:
-        _print_ingest_report(report)
+        print_ingest_report(report)
     sys.exit(1 if report.failed else 0)

@@ -151,23 +151,23 @@ def refuse_shared_sqlite(url: str, master: str) -> None:
 # --- printing ------------------------------------------------------------------------------------------
 def print_ingest(report: IngestReport, as_json: bool) -> None:
     # the ingest command's own printers: the same report whatever the engine
-    from claimgraph.cli import _dump_json, _print_ingest_report
+    from claimgraph.cli_output import dump_json, print_ingest_report
 
     if as_json:
-        _dump_json(report.to_json())
+        dump_json(report.to_json())
     else:
-        _print_ingest_report(report)
+        print_ingest_report(report)
 
 
 def print_export(report: ExportReport, as_json: bool) -> None:
     from rich.markup import escape
 
-    from claimgraph.cli import _dump_json, _item_line, _stdout
+    from claimgraph.cli_output import console, dump_json, item_line
 
     if as_json:
-        _dump_json(report.to_json())
+        dump_json(report.to_json())
         return
-    out = _stdout()
+    out = console()
     out.print(f"[bold]Exported {report.handled} documents[/] to {escape(report.path)} "
               f"in {report.seconds:.1f} s")
     out.print(f"  documents  {report.documents}")
@@ -179,5 +179,5 @@ def print_export(report: ExportReport, as_json: bool) -> None:
         if items:
             out.print(title)
             for item in items:
-                out.print(_item_line(item))
+                out.print(item_line(item))
     out.print(f"Store them with: claimgraph load {escape(report.path)} --db DB")
