@@ -54,14 +54,13 @@ def export(fmt: str, entity: str | None, other: str | None, status: str | None, 
     """Export the graph (or the part the filters keep) for STIX, FollowTheMoney, Gephi or spreadsheets."""
     from claimgraph.cli_links import since_value
     from claimgraph.export.registry import Source, get_format
-    from claimgraph.export.selection import Filters, check_filters
+    from claimgraph.export.selection import Filters
     from claimgraph.store import open_store
 
     chosen = get_format(fmt)
     if table is not None and fmt != "csv":
         raise ClaimgraphError(Code.BAD_OPTION, "--table is an option of --format csv")
     filters = Filters(entity=entity, other=other, relation=relation, status=status, since=since_value(since))
-    check_filters(filters)
     with open_store(db) as store:
         source = Source(store, filters)
         where = _write(chosen, source, output, table)

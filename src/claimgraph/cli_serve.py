@@ -10,8 +10,6 @@ import os
 
 import click
 
-from claimgraph.serve.app import ALLOW_PRIVATE_ENV
-
 
 @click.command()
 @click.option("--db", default=None, metavar="PATH|URL",
@@ -27,9 +25,10 @@ from claimgraph.serve.app import ALLOW_PRIVATE_ENV
 def serve(db: str | None, host: str, port: int, allow_private: bool, workers: int) -> None:
     """Serve the store as a web UI and a JSON HTTP API (OpenAPI at /docs). POST /api/ingest needs
     `Authorization: Bearer $CLAIMGRAPH_TOKEN`; without that variable, writes are disabled."""
+    # imported here, not above: FastAPI and the app cost every other command most of a second to load
     import uvicorn
 
-    from claimgraph.serve import create_app
+    from claimgraph.serve.app import ALLOW_PRIVATE_ENV, create_app
 
     click.echo(f"claimgraph on http://{host}:{port}/ (API under /api, OpenAPI at /docs)", err=True)
     if workers == 1:

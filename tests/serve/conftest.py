@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from live_server import running
+from live_server import serving
 
 from claimgraph.model import Article, Claim, Entity, Extraction, Mention
-from claimgraph.serve import create_app
 from claimgraph.store import open_store
 
 TOKEN = "ui-test-token"
@@ -105,7 +104,5 @@ def ui_corpus() -> type[Corpus]:
 def ui_base(module_db: Callable[..., str]) -> Iterator[str]:
     db = module_db("ui")
     fill(db)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLAIMGRAPH_TOKEN", TOKEN)
-        with running(create_app(db)) as base:
-            yield base
+    with serving(db, TOKEN) as base:
+        yield base

@@ -8,6 +8,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 
@@ -35,3 +37,23 @@ def running(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serving(db: str, token: str) -> Iterator[str]:
+    """The app of the store at `db` served with $CLAIMGRAPH_TOKEN set to `token`: its base URL."""
+    from claimgraph.serve import create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMGRAPH_TOKEN", token)
+        with running(create_app(db)) as url:
+            yield url
+
+
+def api_error(response: httpx.Response, status: int, code: str) -> str:
+    """Assert a JSON error answer of that status and code; its message."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code
+    return str(body["error"]["message"])

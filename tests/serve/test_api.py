@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from live_server import running
+from live_server import api_error, serving
 
 from claimgraph.model import Article, Claim, Entity, Extraction, Mention
-from claimgraph.serve import create_app
 from claimgraph.store import open_store
 
 pytestmark = pytest.mark.network
@@ -71,24 +70,14 @@ def _fill(db: str) -> None:
 def base(module_db: Callable[..., str]) -> Iterator[str]:
     db = module_db("api")
     _fill(db)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLAIMGRAPH_TOKEN", TOKEN)
-        with running(create_app(db)) as url:
-            yield url
+    with serving(db, TOKEN) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def client(base: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base, timeout=60) as opened:
         yield opened
-
-
-def _error(response: httpx.Response, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code
-    return str(body["error"]["message"])
 
 
 def test_openapi_and_docs(client: httpx.Client) -> None:
@@ -111,9 +100,9 @@ def test_entities_list_filter_and_paginate(client: httpx.Client) -> None:
         "ilse-moor"]
     assert [e["id"] for e in client.get("/api/entities", params={"q": "lantern"}).json()["items"]] == [
         "red-lantern"]
-    _error(client.get("/api/entities", params={"type": "wizard"}), 400, "E413")
-    _error(client.get("/api/entities", params={"limit": 501}), 400, "E413")
-    _error(client.get("/api/entities", params={"limit": 0}), 400, "E413")
+    api_error(client.get("/api/entities", params={"type": "wizard"}), 400, "E413")
+    api_error(client.get("/api/entities", params={"limit": 501}), 400, "E413")
+    api_error(client.get("/api/entities", params={"limit": 0}), 400, "E413")
     assert client.get("/api/entities", params={"limit": 500}).status_code == 200
 
 
@@ -123,7 +112,7 @@ def test_entity_detail_with_links(client: httpx.Client) -> None:
     [link] = body["links"]
     assert (link["subject"], link["relation"], link["object"]) == ("varnia", "arms", "red-lantern")
     assert link["status"] == "contested" and link["affirmed"] == 2 and link["denied"] == 1
-    assert "nobody" in _error(client.get("/api/entities/nobody"), 404, "E204")
+    assert "nobody" in api_error(client.get("/api/entities/nobody"), 404, "E204")
     assert client.get("/api/entities/Varnia").json()["entity"]["id"] == "varnia"  # a name works too
 
 
@@ -137,7 +126,7 @@ def test_claims(client: httpx.Client) -> None:
     assert client.get("/api/claims", params={"relation": "cooperates_with"}).json()["total"] == 1
     page = client.get("/api/claims", params={"limit": 1, "offset": 3}).json()
     assert page["total"] == 4 and len(page["items"]) == 1
-    _error(client.get("/api/claims", params={"relation": "likes"}), 400, "E413")
+    api_error(client.get("/api/claims", params={"relation": "likes"}), 400, "E413")
 
 
 def test_links_and_pair(client: httpx.Client) -> None:
@@ -148,16 +137,16 @@ def test_links_and_pair(client: httpx.Client) -> None:
     later = client.get("/api/links", params={"since": "2031-03-01"}).json()
     assert {item["status"] for item in later["items"]} == {"denied", "single-source"}
     assert client.get("/api/links", params={"limit": 1}).json()["items"].__len__() == 1
-    _error(client.get("/api/links", params={"status": "rumoured"}), 400, "E413")
-    _error(client.get("/api/links", params={"since": "last week"}), 400, "E413")
+    api_error(client.get("/api/links", params={"status": "rumoured"}), 400, "E413")
+    api_error(client.get("/api/links", params={"since": "last week"}), 400, "E413")
 
     pair = client.get("/api/link", params={"a": "Varnia", "b": "red-lantern"}).json()
     assert pair["a"] == "varnia" and pair["b_name"] == "Red Lantern Front"
     assert set(pair["affirming"]) == {"Kessa Times", "Coastal Monitor"} and set(pair["denying"]) == {
         "Varnia Daily"}
     assert pair["affirming"]["Kessa Times"][0]["speaker"] == "ilse-moor"
-    _error(client.get("/api/link", params={"a": "Varnia", "b": "Atlantis"}), 404, "E204")
-    _error(client.get("/api/link", params={"a": "Varnia"}), 400, "E413")
+    api_error(client.get("/api/link", params={"a": "Varnia", "b": "Atlantis"}), 404, "E204")
+    api_error(client.get("/api/link", params={"a": "Varnia"}), 400, "E413")
 
 
 def test_briefing(client: httpx.Client) -> None:
@@ -166,8 +155,8 @@ def test_briefing(client: httpx.Client) -> None:
     assert "Varnia arms the Red Lantern Front" in md["content"]
     html = client.get("/api/briefing/Grey Wolves Ring", params={"format": "html"}).json()
     assert html["content"].startswith("<!") and XSS not in html["content"]
-    _error(client.get("/api/briefing/red-lantern", params={"format": "pdf"}), 400, "E413")
-    _error(client.get("/api/briefing/atlantis"), 404, "E204")
+    api_error(client.get("/api/briefing/red-lantern", params={"format": "pdf"}), 400, "E413")
+    api_error(client.get("/api/briefing/atlantis"), 404, "E204")
 
 
 def test_xss_text_stays_plain_json_data(client: httpx.Client) -> None:
@@ -178,18 +167,18 @@ def test_xss_text_stays_plain_json_data(client: httpx.Client) -> None:
 
 
 def test_unknown_route_is_a_json_error(client: httpx.Client) -> None:
-    _error(client.get("/api/nothing"), 404, "E414")
-    _error(client.delete("/api/claims"), 405, "E414")
+    api_error(client.get("/api/nothing"), 404, "E414")
+    api_error(client.delete("/api/claims"), 405, "E414")
 
 
 def test_ingest_needs_the_token(client: httpx.Client) -> None:
     body = {"text": "Varnia funds the Red Lantern Front."}
-    _error(client.post("/api/ingest", json=body), 401, "E410")
-    _error(client.post("/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}), 401, "E410")
-    _error(client.post("/api/ingest", json=body, headers={"Authorization": TOKEN}), 401, "E410")
+    api_error(client.post("/api/ingest", json=body), 401, "E410")
+    api_error(client.post("/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}), 401, "E410")
+    api_error(client.post("/api/ingest", json=body, headers={"Authorization": TOKEN}), 401, "E410")
     token = os.environ.pop("CLAIMGRAPH_TOKEN")
     try:
-        assert "writes disabled" in _error(
+        assert "writes disabled" in api_error(
             client.post("/api/ingest", json=body, headers={"Authorization": f"Bearer {token}"}), 403, "E411")
     finally:
         os.environ["CLAIMGRAPH_TOKEN"] = token
@@ -198,10 +187,10 @@ def test_ingest_needs_the_token(client: httpx.Client) -> None:
 def test_ingest_body_limits(client: httpx.Client) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     big = {"text": "word " * 400_000}  # 2 MB
-    _error(client.post("/api/ingest", json=big, headers=auth), 413, "E412")
-    _error(client.post("/api/ingest", content=b"not json", headers=auth), 400, "E413")
-    _error(client.post("/api/ingest", json={"title": "no text"}, headers=auth), 400, "E413")
-    _error(client.post("/api/ingest", json={"text": "   "}, headers=auth), 400, "E413")
+    api_error(client.post("/api/ingest", json=big, headers=auth), 413, "E412")
+    api_error(client.post("/api/ingest", content=b"not json", headers=auth), 400, "E413")
+    api_error(client.post("/api/ingest", json={"title": "no text"}, headers=auth), 400, "E413")
+    api_error(client.post("/api/ingest", json={"text": "   "}, headers=auth), 400, "E413")
 
 
 def test_ingest_stores_the_text_then_lists_it(client: httpx.Client) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import running
+from live_server import api_error, running
 from sqlalchemy import insert
 
 from claimgraph.model import Article, Claim, Entity, Extraction, Mention
@@ -86,14 +86,6 @@ def client(ids: tuple[str, dict[str, int]]) -> Iterator[httpx.Client]:
         yield opened
 
 
-def _error(response: httpx.Response, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code
-    return str(body["error"]["message"])
-
-
 def _get(client: httpx.Client, path: str, **params: Any) -> Any:
     response = client.get(path, params=params)
     assert response.status_code == 200, response.text
@@ -117,7 +109,7 @@ def test_documents_list_newest_first_and_pages(client: httpx.Client) -> None:
     assert kessa["total"] == 4 and [item["doc_key"] for item in kessa["items"]] == ["five", "nine", "eight",
                                                                                   "one"]
     for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"limit": "many"}):
-        _error(client.get("/api/documents", params=bad), 400, "E413")
+        api_error(client.get("/api/documents", params=bad), 400, "E413")
 
 
 def test_one_document_by_key_or_id(client: httpx.Client, ids: tuple[str, dict[str, int]]) -> None:
@@ -151,7 +143,7 @@ def test_a_copy_shows_its_story(client: httpx.Client) -> None:
 @pytest.mark.parametrize("key", ["nope", "999999", "one/extra", "..%2F..%2Fetc", "%00",
                                  "100000000000000000000", "9223372036854775808", "%C2%B2", "%D9%A3"])
 def test_an_unknown_document_is_e415(client: httpx.Client, key: str) -> None:
-    message = _error(client.get(f"/api/documents/{key}"), 404, "E415")
+    message = api_error(client.get(f"/api/documents/{key}"), 404, "E415")
     assert "no stored document" in message
 
 
@@ -189,7 +181,7 @@ def test_search_phrases_accents_and_limits(client: httpx.Client) -> None:
 def test_search_syntax_in_the_query_is_no_error(client: httpx.Client, q: str) -> None:
     response = client.get("/api/search", params={"q": q})
     if q == "'":
-        _error(response, 400, "E413")
+        api_error(response, 400, "E413")
     else:
         assert response.status_code == 200, response.text
 
@@ -198,7 +190,7 @@ def test_search_syntax_in_the_query_is_no_error(client: httpx.Client, q: str) ->
                                     {"q": "varnia", "limit": 0}, {"q": "varnia", "limit": 501},
                                     {"q": "varnia", "offset": -1}, {"q": "x" * 501}])
 def test_search_without_words_or_out_of_bounds_is_e413(client: httpx.Client, params: dict[str, Any]) -> None:
-    _error(client.get("/api/search", params=params), 400, "E413")
+    api_error(client.get("/api/search", params=params), 400, "E413")
 
 
 # --- /api/graph ----------------------------------------------------------------------------------
@@ -229,7 +221,7 @@ def test_graph_of_an_entity(client: httpx.Client) -> None:
     ({"limit": 501}, 400, "E413"), ({"entity": "varnia", "relation": "likes"}, 400, "E413"),
 ])
 def test_graph_errors(client: httpx.Client, params: dict[str, Any], status: int, code: str) -> None:
-    _error(client.get("/api/graph", params=params), status, code)
+    api_error(client.get("/api/graph", params=params), status, code)
 
 
 # --- /api/links?until=&speaker= ------------------------------------------------------------------
@@ -248,7 +240,7 @@ def test_links_until_is_inclusive(client: httpx.Client) -> None:
     assert arms(until="2031-02-27")["denied"] == 0
     assert _get(client, "/api/links", until="2030")["total"] == 0
     assert _get(client, "/api/links", since="2031-03-01", until="2031-03-31")["total"] == 2
-    _error(client.get("/api/links", params={"until": "yesterday"}), 400, "E413")
+    api_error(client.get("/api/links", params={"until": "yesterday"}), 400, "E413")
 
 
 def test_links_of_one_speaker(client: httpx.Client) -> None:
@@ -290,6 +282,6 @@ def test_entity_page_of_a_knowledge_base_actor(client: httpx.Client) -> None:
 
 
 def test_entity_page_errors(client: httpx.Client) -> None:
-    assert "atlantis" in _error(client.get("/api/entities/atlantis"), 404, "E204")
-    _error(client.get("/api/entities/varnia", params={"limit": 0}), 400, "E413")
-    _error(client.get("/api/entities/varnia", params={"limit": 501}), 400, "E413")
+    assert "atlantis" in api_error(client.get("/api/entities/atlantis"), 404, "E204")
+    api_error(client.get("/api/entities/varnia", params={"limit": 0}), 400, "E413")
+    api_error(client.get("/api/entities/varnia", params={"limit": 501}), 400, "E413")

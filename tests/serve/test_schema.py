@@ -18,12 +18,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from live_server import running
+from live_server import serving
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from claimgraph.model import Article, Claim, Entity, Extraction, Mention
-from claimgraph.serve import create_app
 from claimgraph.store import open_store
 
 pytestmark = pytest.mark.network
@@ -69,10 +68,8 @@ def _fill(db: str) -> None:
 def base(module_db: Callable[..., str]) -> Iterator[str]:
     db = module_db("schema")
     _fill(db)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLAIMGRAPH_TOKEN", TOKEN)
-        with running(create_app(db)) as url:
-            yield url
+    with serving(db, TOKEN) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -272,6 +272,16 @@ def status_of(sources_for: set[str], counting_for: set[str], sources_against: se
 Key = tuple[str, str | None, str]
 
 
+def link_key_of(config: AnalysisConfig, subject: str, relation: str, obj: str,
+                roll_up: bool = False) -> tuple[tuple[str, str, str], bool]:
+    """The (subject, relation, object) a claim folds into, and whether its relation is symmetric (its
+    ends are then sorted by id): how a link and the claims behind it are matched, here and in exports."""
+    symmetric = config.is_symmetric(relation, roll_up)
+    if symmetric and obj < subject:
+        subject, obj = obj, subject
+    return (subject, relation, obj), symmetric
+
+
 class _Folder:
     """Folds rows (subject, relation, object, source, polarity, modality, speaker, n, first, last) into
     links."""
@@ -286,10 +296,7 @@ class _Folder:
         if self.by_pair:
             return (min(subject, obj), None, max(subject, obj)), True
         name = self.config.family_of(relation) if self.roll_up else relation
-        symmetric = self.config.is_symmetric(name, self.roll_up)
-        if symmetric and obj < subject:
-            subject, obj = obj, subject
-        return (subject, name, obj), symmetric
+        return link_key_of(self.config, subject, name, obj, self.roll_up)
 
     def add(self, row: Sequence[Any]) -> None:
         subject, relation, obj, source, polarity, modality, speaker, n, first, last = row

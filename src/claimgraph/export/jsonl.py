@@ -18,7 +18,7 @@ the whole store.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
@@ -342,7 +342,3 @@ def _python_type(column: Column[Any]) -> type | None:
         return column.type.python_type
     except NotImplementedError:
         return None
-
-
-def kinds() -> Iterable[str]:
-    return KINDS.keys()

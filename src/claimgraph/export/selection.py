@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, or_, select
 
 from claimgraph.analyse.config import AnalysisConfig, load
-from claimgraph.analyse.links import Link, assess, claims_with_origin, source_column
+from claimgraph.analyse.links import Link, assess, claims_with_origin, link_key_of, source_column
 from claimgraph.errors import ClaimgraphError, Code
 from claimgraph.ontology import RELATIONS, STATUSES
 from claimgraph.store.engine import read_transaction
@@ -212,18 +212,11 @@ def _claims(conn: Connection, config: AnalysisConfig, entity_ids: Sequence[str] 
     for row in conn.execute(query):
         (claim_id, doc_key, subject, relation, obj, polarity, modality, speaker, evidence, start, end, cue,
          source_key) = row
-        key = _key(config, subject, relation, obj)
+        key, _symmetric = link_key_of(config, subject, relation, obj)
         if key in wanted:
             found.append(Claim(claim_id, doc_key, subject, relation, obj, polarity, modality, speaker,
                                evidence, start, end, cue, source_key, key))
     return found
-
-
-def _key(config: AnalysisConfig, subject: str, relation: str, obj: str) -> LinkKey:
-    # as analyse/links.py folds them: a symmetric relation's ends sorted by id
-    if config.is_symmetric(relation) and obj < subject:
-        subject, obj = obj, subject
-    return (subject, relation, obj)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
